@@ -1,0 +1,126 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ErrorBody } from '../schema/errors.js';
+import { createApp } from './app.js';
+import { parseQuery, readJsonWith } from './http.js';
+import { makeTestApp, type TestContext } from './testing/harness.js';
+import { silentLogger } from './log.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(async () => t.cleanup());
+
+async function expectErrorShape(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  const body = ErrorBody.parse(await res.json());
+  expect(body.error.code).toBe(code);
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+|SELECT|sqlite/i);
+  return body;
+}
+
+/** A probe app with one JSON route and one query route, on the real app's error handling. */
+function probeApp() {
+  const app = createApp({ db: t.db, config: t.config, clock: t.clock, logger: silentLogger, ui: {} });
+  const probe = new Hono()
+    .post('/echo', async (c) => c.json(await readJsonWith(c, t.config.bodyLimitBytes, z.object({ a: z.number() }))))
+    .get('/page', (c) => c.json(parseQuery(c, z.object({ page: z.coerce.number().int().min(1) }))))
+    .get('/boom', () => {
+      throw new Error('SELECT secret FROM users -- internal detail');
+    });
+  app.route('/probe', probe);
+  return app;
+}
+
+describe('error shape', () => {
+  it('answers unknown routes with 404 not_found', async () => {
+    await expectErrorShape(await t.app.request('/api/nope'), 404, 'not_found');
+  });
+
+  it('answers malformed JSON with 400 invalid_json', async () => {
+    const res = await probeApp().request('/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a": 1,,}',
+    });
+    await expectErrorShape(res, 400, 'invalid_json');
+  });
+
+  it('answers a body over the limit with 413, also when it is small only while gzipped', async () => {
+    const big = JSON.stringify({ a: 1, pad: 'x'.repeat(t.config.bodyLimitBytes) });
+    const plain = await probeApp().request('/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
+    await expectErrorShape(plain, 413, 'payload_too_large');
+    const zipped = gzipSync(big);
+    expect(zipped.length).toBeLessThan(t.config.bodyLimitBytes / 10);
+    const gz = await probeApp().request('/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: zipped,
+    });
+    await expectErrorShape(gz, 413, 'payload_too_large');
+  });
+
+  it('accepts a valid gzipped body', async () => {
+    const res = await probeApp().request('/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync('{"a":5}'),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ a: 5 });
+  });
+
+  it('answers an invalid body and an invalid query with 400 validation_failed and issues', async () => {
+    const res = await probeApp().request('/probe/echo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":"x"}',
+    });
+    const body = await expectErrorShape(res, 400, 'validation_failed');
+    expect(body.error.issues?.[0]?.path).toEqual(['a']);
+    await expectErrorShape(await probeApp().request('/probe/page?page=zero'), 400, 'validation_failed');
+  });
+
+  it('answers a wrong content type with 415', async () => {
+    const res = await probeApp().request('/probe/echo', { method: 'POST', body: '{"a":1}' });
+    await expectErrorShape(res, 415, 'unsupported_media_type');
+  });
+
+  it('never shows a stack trace or SQL to the client', async () => {
+    const body = await expectErrorShape(await probeApp().request('/probe/boom'), 500, 'internal');
+    expect(body.error.message).not.toMatch(/secret|SELECT/);
+  });
+});
+
+describe('health and headers', () => {
+  it('GET /healthz answers ok after a database round trip', async () => {
+    const res = await t.app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('sends a real Content-Security-Policy with no inline script', async () => {
+    const res = await t.app.request('/healthz');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers 503 with the error shape when the database is gone', async () => {
+    await t.db.close();
+    const res = await t.app.request('/healthz');
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    ErrorBody.parse(await res.json());
+    t = await makeTestApp();
+  });
+});

@@ -1,0 +1,97 @@
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { sql } from 'kysely';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { AppDatabase } from './db/database.js';
+import type { Deps } from './deps.js';
+import { AppError, errorBody } from './http.js';
+import { consoleLogger, type Logger } from './log.js';
+import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
+
+export interface AppOptions {
+  db: AppDatabase;
+  config: Config;
+  clock: Clock;
+  logger?: Logger;
+  /** Built UIs; loaded from dist/ when not given. */
+  ui?: { survey?: BuiltUi | undefined; admin?: BuiltUi | undefined };
+}
+
+/** SQLite result codes that mean "storage is unavailable right now", not "the request is wrong". */
+const STORAGE_FAULTS = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL|NOLFS)/;
+
+export function createApp(options: AppOptions) {
+  const deps: Deps = {
+    db: options.db,
+    config: options.config,
+    clock: options.clock,
+    logger: options.logger ?? consoleLogger,
+  };
+  const survey = options.ui ? options.ui.survey : loadBuiltUi('survey', '/s');
+  const admin = options.ui ? options.ui.admin : loadBuiltUi('admin', '/admin');
+  const app = new Hono();
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      crossOriginResourcePolicy: 'same-origin',
+    }),
+  );
+
+  if (deps.config.logRequests) {
+    // Route patterns, not paths: paths can carry survey codes and invitation tokens.
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      deps.logger.info('request', {
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
+    });
+  }
+
+  app.get('/healthz', async (c) => {
+    await sql`select 1`.execute(deps.db.kysely);
+    return c.json({ status: 'ok' });
+  });
+
+  app.route('/s', uiRoutes(survey, 'survey'));
+  app.route('/admin', uiRoutes(admin, 'admin'));
+  app.get('/', (c) => c.redirect('/admin/'));
+
+  app.notFound((c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}`), 404));
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      return c.json(errorBody(err.code, err.message, err.issues), err.status);
+    }
+    const sqliteCode = (err as { code?: unknown }).code;
+    if (typeof sqliteCode === 'string' && STORAGE_FAULTS.test(sqliteCode)) {
+      deps.logger.error('storage_fault', { route: c.req.routePath, code: sqliteCode });
+      c.header('retry-after', '5');
+      return c.json(errorBody('storage_unavailable', 'Storage is temporarily unavailable; please retry shortly'), 503);
+    }
+    deps.logger.error('unhandled_error', { route: c.req.routePath, name: err.name, message: err.message });
+    return c.json(errorBody('internal', 'Something went wrong on our side'), 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

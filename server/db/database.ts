@@ -1,0 +1,69 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Database, Db } from './types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The database as the app sees it: a Kysely handle plus the one way to run a write transaction. */
+export interface AppDatabase {
+  readonly dialect: Dialect;
+  readonly kysely: Db;
+  /** SQLite only: the raw handle, for pragmas, backups and the bulk seeding path. */
+  readonly sqlite: BetterSqlite3.Database | undefined;
+  /** Runs fn in one write transaction (BEGIN IMMEDIATE on SQLite), committing when it resolves. */
+  write<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqliteOptions {
+  /** Only the crash test's control run lowers this, to prove the harness can catch a loss. */
+  synchronous?: 'FULL' | 'OFF';
+  busyTimeoutMs?: number;
+}
+
+export class DurabilityError extends Error {}
+
+/** Opens a SQLite file with the pragmas the platform relies on, and asserts synchronous=FULL. */
+export function openSqlite(file: string, options: SqliteOptions = {}): AppDatabase {
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  if (options.synchronous !== 'OFF') assertDurable(sqlite);
+  return sqliteAppDatabase(sqlite);
+}
+
+/** synchronous=FULL reads back as 2; anything else could lose acknowledged responses on power loss. */
+export function assertDurable(sqlite: BetterSqlite3.Database): void {
+  const level = sqlite.pragma('synchronous', { simple: true });
+  const journal = sqlite.pragma('journal_mode', { simple: true });
+  if (level !== 2) throw new DurabilityError(`SQLite synchronous is ${String(level)}, not FULL (2): refusing to start`);
+  if (journal !== 'wal' && journal !== 'memory') {
+    throw new DurabilityError(`SQLite journal_mode is ${String(journal)}, not WAL: refusing to start`);
+  }
+}
+
+function sqliteAppDatabase(sqlite: BetterSqlite3.Database): AppDatabase {
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    dialect: 'sqlite',
+    kysely,
+    sqlite,
+    write: (fn) =>
+      kysely.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          if (sqlite.inTransaction) await sql`rollback`.execute(conn);
+          throw err;
+        }
+      }),
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}

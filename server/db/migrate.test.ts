@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { assertDurable, DurabilityError, openSqlite } from './database.js';
+import { currentVersion, migrate, MIGRATIONS, type Migration } from './migrate.js';
+import { tempDir } from '../testing/harness.js';
+
+const tableNames = (file: string) =>
+  new BetterSqlite3(file, { readonly: true })
+    .prepare(`select name from sqlite_master where type = 'table' order by name`)
+    .all()
+    .map((r) => (r as { name: string }).name);
+
+describe('migrations', () => {
+  it('are idempotent: a second run applies nothing and changes nothing', async () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const db = openSqlite(file);
+    expect(await migrate(db)).toBe(MIGRATIONS.length);
+    const before = tableNames(file);
+    expect(await migrate(db)).toBe(0);
+    expect(tableNames(file)).toEqual(before);
+    expect(await currentVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    await db.close();
+  });
+
+  it('survive two processes starting at once: each migration applied exactly once', async () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const script = path.resolve(import.meta.dirname, '../testing/migrate-once.ts');
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+      });
+    const results = await Promise.all([run(), run(), run()]);
+    const applied = results.map(Number).reduce((a, b) => a + b, 0);
+    expect(applied).toBe(MIGRATIONS.length);
+    const db = openSqlite(file);
+    const rows = await db.kysely.selectFrom('schema_migrations').selectAll().execute();
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    await db.close();
+  });
+
+  it('roll back a failing migration completely and keep the previous version', async () => {
+    const file = path.join(tempDir(), 'db.sqlite');
+    const db = openSqlite(file);
+    await migrate(db);
+    const version = await currentVersion(db);
+    const broken: Migration = {
+      version: version + 1,
+      name: 'broken',
+      up: async (k) => {
+        await sql`create table half_done (x integer)`.execute(k);
+        await sql`insert into no_such_table values (1)`.execute(k);
+      },
+    };
+    await expect(migrate(db, [...MIGRATIONS, broken])).rejects.toThrow(/no_such_table/);
+    expect(await currentVersion(db)).toBe(version);
+    expect(tableNames(file)).not.toContain('half_done');
+    await db.close();
+  });
+});
+
+describe('durability pragmas', () => {
+  it('opens in WAL with synchronous=FULL and foreign keys on', () => {
+    const db = openSqlite(path.join(tempDir(), 'db.sqlite'));
+    expect(db.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.sqlite!.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(Number(db.sqlite!.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
+  });
+
+  it('refuses to run when synchronous is not FULL', () => {
+    const raw = new BetterSqlite3(path.join(tempDir(), 'db.sqlite'));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    expect(() => assertDurable(raw)).toThrow(DurabilityError);
+    raw.pragma('synchronous = FULL');
+    expect(() => assertDurable(raw)).not.toThrow();
+  });
+
+  it('keeps the audit log append-only in the database itself', async () => {
+    const db = openSqlite(path.join(tempDir(), 'db.sqlite'));
+    await migrate(db);
+    await db.kysely
+      .insertInto('audit_log')
+      .values({ at: 'x', actor_label: 'test', action: 'create', entity: 'unit' })
+      .execute();
+    await expect(db.kysely.updateTable('audit_log').set({ action: 'edited' }).execute()).rejects.toThrow(/append-only/);
+    await expect(db.kysely.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/);
+    await db.close();
+  });
+});

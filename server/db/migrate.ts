@@ -1,0 +1,56 @@
+import { sql, type Kysely } from 'kysely';
+import type { AppDatabase, Dialect } from './database.js';
+import * as m001 from './migrations/001_initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+/** Numbered migrations, applied in order; a new one is appended here and never edited once released. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m001.up }];
+
+/**
+ * Applies pending migrations, each in its own write transaction together with its record, so a
+ * failing migration leaves the previous version intact and two processes starting at once apply
+ * each migration exactly once (the second waits for the write lock, then sees it recorded).
+ */
+export async function migrate(db: AppDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  await db.write(async (tx) => {
+    await tx.schema
+      .createTable('schema_migrations')
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'text', (c) => c.notNull())
+      .execute();
+  });
+  let applied = 0;
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    const didApply = await db.write(async (tx) => {
+      const done = await tx
+        .selectFrom('schema_migrations')
+        .select('version')
+        .where('version', '=', migration.version)
+        .executeTakeFirst();
+      if (done) return false;
+      await migration.up(tx as unknown as Kysely<unknown>, db.dialect);
+      await tx
+        .insertInto('schema_migrations')
+        .values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+      return true;
+    });
+    if (didApply) applied++;
+  }
+  return applied;
+}
+
+export async function currentVersion(db: AppDatabase): Promise<number> {
+  const row = await db.kysely
+    .selectFrom('schema_migrations')
+    .select(sql<number>`max(version)`.as('v'))
+    .executeTakeFirst();
+  return row?.v ?? 0;
+}

@@ -1,0 +1,312 @@
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+/**
+ * The hand-written database interface. Ids are short random text; timestamps are ISO-8601 UTC text;
+ * `*_day` columns are Vietnam-local YYYY-MM-DD, `month` columns YYYY-MM. Optional foreign keys in
+ * rollup keys are '' (not NULL) so they can be part of a primary key and an upsert target.
+ */
+export interface Database {
+  schema_migrations: SchemaMigrationTable;
+  units: UnitTable;
+  counters: CounterTable;
+  staff: StaffTable;
+  procedures: ProcedureTable;
+  instruments: InstrumentTable;
+  survey_points: SurveyPointTable;
+  retired_codes: RetiredCodeTable;
+  invitations: InvitationTable;
+  responses: ResponseTable;
+  rollup_fine: RollupFineTable;
+  rollup_unit_day: RollupUnitDayTable;
+  rollup_unit_month: RollupUnitMonthTable;
+  rollup_heat: RollupHeatTable;
+  rollup_response_day: RollupResponseDayTable;
+  device_marks: DeviceMarkTable;
+  users: UserTable;
+  role_grants: RoleGrantTable;
+  sessions: SessionTable;
+  login_attempts: LoginAttemptTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  settings: SettingTable;
+}
+
+export type Db = Kysely<Database>;
+
+export interface SchemaMigrationTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export type UnitKind = 'province' | 'commune' | 'centre' | 'branch' | 'agency';
+
+export interface UnitTable {
+  id: string;
+  parent_id: string | null;
+  kind: UnitKind;
+  /** Province 2 digits, commune 5 digits (QĐ 19/2025), centre/branch/agency codes chosen by the province. */
+  code: string;
+  name: string;
+  /** Materialized path of ids, '/p/c/x/': a subtree is `path LIKE '<root path>%'`. */
+  path: string;
+  province_id: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CounterTable {
+  id: string;
+  /** The centre (or branch) that the counter belongs to. */
+  unit_id: string;
+  code: string;
+  name: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StaffTable {
+  id: string;
+  province_id: string;
+  code: string;
+  name: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProcedureTable {
+  id: string;
+  province_id: string;
+  /** mã TTHC, e.g. 1.001612 */
+  code: string;
+  name: string;
+  /** lĩnh vực */
+  field: string;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InstrumentTable {
+  /** `<code>@<version>`, e.g. QUAY@1 */
+  id: string;
+  code: string;
+  version: number;
+  title_vi: string;
+  title_en: string;
+  /** JSON of schema/instrument.ts InstrumentDefinition */
+  definition: string;
+  methodology_version: string;
+  created_at: string;
+}
+
+export type SurveyPointStatus = 'open' | 'closed';
+
+export interface SurveyPointTable {
+  id: string;
+  /** Current short, unguessable code used in /s/<code>. */
+  code: string;
+  unit_id: string;
+  counter_id: string | null;
+  instrument_id: string;
+  status: SurveyPointStatus;
+  kiosk: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RetiredCodeTable {
+  code: string;
+  survey_point_id: string;
+  retired_at: string;
+}
+
+export interface InvitationTable {
+  id: string;
+  token_hash: string;
+  api_key_id: string | null;
+  survey_point_id: string;
+  unit_id: string;
+  counter_id: string | null;
+  staff_id: string | null;
+  procedure_id: string | null;
+  /** Keyed hash (HMAC) of the dossier code; the code itself is never stored. */
+  dossier_hash: string;
+  received_at: string | null;
+  due_at: string | null;
+  returned_at: string | null;
+  issued_at: string;
+  issued_day: string;
+  expires_at: string;
+  used_at: string | null;
+  response_id: string | null;
+}
+
+export type Channel = 'counter_tablet' | 'qr_web' | 'portal' | 'sms' | 'paper' | 'phone';
+
+export interface ResponseTable {
+  /** Client-generated UUID: the idempotency key of a submission. */
+  id: string;
+  survey_point_id: string | null;
+  invitation_id: string | null;
+  instrument_id: string;
+  unit_id: string;
+  counter_id: string | null;
+  staff_id: string | null;
+  procedure_id: string | null;
+  channel: Channel;
+  submitted_at: string;
+  local_day: string;
+  local_hour: number;
+  weekday: number;
+  /** JSON object criterion code → 1..5, or null for "no opinion / not applicable". */
+  answers: string;
+  comment: string | null;
+  /** JSON of optional demographics, or null. */
+  demographics: string | null;
+  lang: string;
+  suspect: Generated<number>;
+  created_at: string;
+}
+
+/** Counts per answer, the finest grain dashboards drill into. score 0 = no opinion / N/A. */
+export interface RollupFineTable {
+  day: string;
+  unit_id: string;
+  counter_id: string;
+  staff_id: string;
+  procedure_id: string;
+  channel: string;
+  instrument_id: string;
+  criterion: string;
+  score: number;
+  n: number;
+}
+
+export interface RollupUnitDayTable {
+  unit_id: string;
+  day: string;
+  instrument_id: string;
+  criterion: string;
+  score: number;
+  n: number;
+}
+
+export interface RollupUnitMonthTable {
+  unit_id: string;
+  month: string;
+  instrument_id: string;
+  criterion: string;
+  score: number;
+  n: number;
+}
+
+/** Weekday × hour counts for the dissatisfaction heatmap (dissatisfied = score 1–2). */
+export interface RollupHeatTable {
+  unit_id: string;
+  counter_id: string;
+  month: string;
+  weekday: number;
+  hour: number;
+  n_valid: number;
+  n_dissatisfied: number;
+}
+
+export interface RollupResponseDayTable {
+  day: string;
+  unit_id: string;
+  counter_id: string;
+  staff_id: string;
+  procedure_id: string;
+  channel: string;
+  instrument_id: string;
+  n: number;
+}
+
+/** Short-lived anti-abuse marks: salted hashes only, deleted after two hours. */
+export interface DeviceMarkTable {
+  mark_hash: string;
+  survey_point_id: string;
+  hour_bucket: string;
+  n: number;
+}
+
+export type Role = 'system_admin' | 'provincial_officer' | 'centre_supervisor' | 'viewer';
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  active: Generated<number>;
+  created_at: string;
+  password_changed_at: string;
+}
+
+export interface RoleGrantTable {
+  id: string;
+  user_id: string;
+  unit_id: string | null;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie token; the token itself is never stored. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface LoginAttemptTable {
+  key: string;
+  window_start: string;
+  failures: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  unit_id: string;
+  name: string;
+  /** SHA-256 of the key; shown once on creation. */
+  key_hash: string;
+  prefix: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  unit_id: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export interface SettingTable {
+  /** Unit id the setting applies to ('' for global). */
+  unit_id: string;
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export type UnitRow = Selectable<UnitTable>;
+export type NewUnit = Insertable<UnitTable>;
+export type UnitUpdate = Updateable<UnitTable>;
+export type ResponseRow = Selectable<ResponseTable>;
+export type NewResponse = Insertable<ResponseTable>;
+export type InstrumentRow = Selectable<InstrumentTable>;
+export type SurveyPointRow = Selectable<SurveyPointTable>;

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import type { ErrorBody, ErrorCode, ErrorIssue } from '../schema/errors.js';
+
+/** The one error type: thrown anywhere, answered by app.onError with the one error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly issues?: ErrorIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string, issues?: ErrorIssue[]): ErrorBody {
+  return { error: issues?.length ? { code, message, issues } : { code, message } };
+}
+
+/** Validates data with a zod schema; failures become a 400 listing every issue by path. */
+export function parseWith<S extends z.ZodType>(schema: S, data: unknown, what = 'request'): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'number' ? p : String(p))),
+    message: i.message,
+  }));
+  throw new AppError('validation_failed', 400, `The ${what} is not valid`, issues);
+}
+
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query(), 'query');
+}
+
+const decoders = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+} as const;
+
+/**
+ * Reads the request body as UTF-8 text, decoding Content-Encoding, and enforces the size limit on
+ * the decoded bytes (so a small compressed body cannot expand past the limit).
+ */
+export async function readBodyText(c: Context, limitBytes: number): Promise<string> {
+  const declared = Number(c.req.header('content-length') ?? '0');
+  const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' && declared > limitBytes) throw tooLarge(limitBytes);
+  const raw = c.req.raw.body;
+  if (!raw) return '';
+  let stream: Readable = Readable.fromWeb(raw as import('node:stream/web').ReadableStream);
+  if (encoding !== 'identity') {
+    const make = decoders[encoding as keyof typeof decoders];
+    if (!make) throw new AppError('unsupported_media_type', 415, `Content-Encoding ${encoding} is not supported`);
+    stream = stream.pipe(make());
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) {
+        stream.destroy();
+        throw tooLarge(limitBytes);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('bad_request', 400, 'The request body could not be decoded');
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(limitBytes: number): AppError {
+  return new AppError('payload_too_large', 413, `The request body is larger than ${limitBytes} bytes`);
+}
+
+/** Reads and parses a JSON body (size-limited after decoding); malformed JSON is a clear 400. */
+export async function readJson(c: Context, limitBytes: number): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    throw new AppError('unsupported_media_type', 415, 'Send the body as application/json');
+  }
+  const text = await readBodyText(c, limitBytes);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_json', 400, 'The request body is not valid JSON');
+  }
+}
+
+export async function readJsonWith<S extends z.ZodType>(c: Context, limitBytes: number, schema: S): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(c, limitBytes), 'request body');
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createApp, type AppOptions } from '../app.js';
+import { fixedClock } from '../clock.js';
+import { loadConfig, type Config } from '../config.js';
+import { openSqlite, type AppDatabase } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { silentLogger } from '../log.js';
+
+export interface TestContext {
+  app: ReturnType<typeof createApp>;
+  db: AppDatabase;
+  config: Config;
+  clock: ReturnType<typeof fixedClock>;
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+export function tempDir(prefix = 'sipas-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({ DATA_DIR: dir, LOG_REQUESTS: 'false', ...env });
+}
+
+/** A real app on a real temp SQLite file, migrated, with a fixed clock. */
+export async function makeTestApp(
+  options: { env?: Record<string, string>; now?: string; ui?: AppOptions['ui'] } = {},
+): Promise<TestContext> {
+  const dir = tempDir();
+  const config = testConfig(dir, options.env);
+  const db = openSqlite(config.databaseFile);
+  await migrate(db);
+  const clock = fixedClock(options.now ?? '2026-11-20T03:00:00Z');
+  const app = createApp({ db, config, clock, logger: silentLogger, ui: options.ui ?? {} });
+  return {
+    app,
+    db,
+    config,
+    clock,
+    dir,
+    cleanup: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
