@@ -30,6 +30,8 @@ export const Factor = z.object({
   code: z.string().min(1),
   part: PartCode,
   title: LocalizedText,
+  /** Which of the five SIPAS service factors (1–5) this is, so different instruments line up in the factor view. */
+  sipasFactor: z.number().int().min(1).max(5).optional(),
 });
 export type Factor = z.infer<typeof Factor>;
 

@@ -1,0 +1,55 @@
+import { InstrumentDefinition } from '../../schema/instrument.js';
+import type { ErrorIssue } from '../../schema/errors.js';
+import { AppError, parseWith } from '../http.js';
+
+/**
+ * What the zod shape cannot say: codes are unique, every factor belongs to a declared part, every
+ * criterion and factor question to a declared factor, each factor has at most one `.SAT` question
+ * and the instrument at most one overall question. The scoring engine relies on all of it.
+ */
+export function definitionIssues(definition: InstrumentDefinition): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
+  const parts = new Set(definition.parts.map((p) => p.code));
+  if (parts.size !== definition.parts.length) issues.push({ path: ['parts'], message: 'Part codes must be unique' });
+  const factors = new Set<string>();
+  definition.factors.forEach((factor, i) => {
+    if (factors.has(factor.code)) issues.push({ path: ['factors', i, 'code'], message: `Factor ${factor.code} is listed twice` });
+    factors.add(factor.code);
+    if (!parts.has(factor.part)) {
+      issues.push({ path: ['factors', i, 'part'], message: `Factor ${factor.code} belongs to undeclared part ${factor.part}` });
+    }
+  });
+  const codes = new Set<string>();
+  const satFactors = new Set<string>();
+  let overall = 0;
+  definition.items.forEach((item, i) => {
+    const at = (field: string) => ['items', i, field];
+    if (codes.has(item.code)) issues.push({ path: at('code'), message: `Item ${item.code} is listed twice` });
+    codes.add(item.code);
+    if (item.role === 'overall') {
+      overall++;
+      if (item.factor !== null) issues.push({ path: at('factor'), message: `Overall item ${item.code} belongs to no factor` });
+      if (overall > 1) issues.push({ path: at('role'), message: 'An instrument has at most one overall item' });
+      return;
+    }
+    if (item.factor === null || !factors.has(item.factor)) {
+      issues.push({ path: at('factor'), message: `Item ${item.code} must belong to one of the instrument's factors` });
+      return;
+    }
+    if (item.role === 'factor_sat') {
+      if (satFactors.has(item.factor)) {
+        issues.push({ path: at('role'), message: `Factor ${item.factor} already has a satisfaction question` });
+      }
+      satFactors.add(item.factor);
+    }
+  });
+  return issues;
+}
+
+/** Parses and checks a definition from outside; throws the one 400 shape listing every problem. */
+export function parseInstrumentDefinition(input: unknown): InstrumentDefinition {
+  const definition = parseWith(InstrumentDefinition, input, 'instrument definition');
+  const issues = definitionIssues(definition);
+  if (issues.length) throw new AppError('validation_failed', 400, 'The instrument definition is not consistent', issues);
+  return definition;
+}
