@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppDatabase, Dialect } from './database.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m004 from './migrations/004_survey_point_lookups.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,10 @@ export interface Migration {
 }
 
 /** Numbered migrations, applied in order; a new one is appended here and never edited once released. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', up: m001.up },
+  { version: 4, name: 'survey_point_lookups', up: m004.up },
+];
 
 /**
  * Applies pending migrations, each in its own write transaction together with its record, so a

@@ -1,0 +1,154 @@
+import type { Deps } from '../deps.js';
+import type { Db } from '../db/types.js';
+import { AppError, parseWith } from '../http.js';
+import { keyedHash, newId, newSecretToken, sha256Hex } from '../ids.js';
+import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
+import { pointForInvitation } from '../surveypoints/points.js';
+import { vnLocalParts } from '../time.js';
+import {
+  InvitationInput,
+  type InvitationInputParsed,
+  type InvitationIssued,
+} from '../../schema/invitations.js';
+
+/** The caller of the integration API: an API key scoped to one unit's subtree. */
+export interface ApiKeyPrincipal {
+  id: string;
+  unitId: string;
+  unitPath: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function unknownCode(field: string, message: string): AppError {
+  return new AppError('validation_failed', 400, 'The request body is not valid', [{ path: [field], message }]);
+}
+
+function otherUnit(): AppError {
+  return new AppError('forbidden_unit', 403, "This API key may not issue invitations for another unit's counters");
+}
+
+interface TargetUnit {
+  id: string;
+  path: string;
+  province_id: string;
+}
+
+/** The receiving unit: the one named by unitCode inside the key's subtree, else the key's own unit. */
+async function receivingUnit(tx: Db, key: ApiKeyPrincipal, unitCode: string | undefined): Promise<TargetUnit> {
+  const base = tx.selectFrom('units').select(['id', 'path', 'province_id']);
+  if (unitCode === undefined) {
+    const own = await base.where('id', '=', key.unitId).executeTakeFirst();
+    if (!own) throw new AppError('unauthenticated', 401, 'The API key is not valid');
+    return own;
+  }
+  const named = await base.where('code', '=', unitCode).where('active', '=', 1).execute();
+  const inScope = named.filter((u) => u.path.startsWith(key.unitPath));
+  if (inScope.length === 1) return inScope[0]!;
+  if (inScope.length > 1) throw unknownCode('unitCode', `Unit code ${unitCode} is ambiguous in this API key's scope`);
+  if (named.length > 0) throw otherUnit();
+  throw unknownCode('unitCode', `No unit has code ${unitCode}`);
+}
+
+/** A counter by code within the receiving unit's subtree; the counter's own unit then receives the dossier. */
+async function receivingCounter(tx: Db, key: ApiKeyPrincipal, unit: TargetUnit, counterCode: string) {
+  const named = await tx
+    .selectFrom('counters as c')
+    .innerJoin('units as u', 'u.id', 'c.unit_id')
+    .select(['c.id', 'u.id as unit_id', 'u.path', 'u.province_id'])
+    .where('c.code', '=', counterCode)
+    .where('c.active', '=', 1)
+    .execute();
+  const inUnit = named.filter((c) => c.path.startsWith(unit.path));
+  if (inUnit.length === 1) {
+    const c = inUnit[0]!;
+    return { counterId: c.id, unit: { id: c.unit_id, path: c.path, province_id: c.province_id } };
+  }
+  if (inUnit.length > 1) throw unknownCode('counterCode', `Counter code ${counterCode} is ambiguous: give unitCode too`);
+  if (named.some((c) => !c.path.startsWith(key.unitPath))) throw otherUnit();
+  throw unknownCode('counterCode', `No counter has code ${counterCode} at this unit`);
+}
+
+async function catalogueId(
+  tx: Db,
+  table: 'procedures' | 'staff',
+  provinceId: string,
+  code: string | undefined,
+  field: string,
+): Promise<string | null> {
+  if (code === undefined) return null;
+  const row = await tx
+    .selectFrom(table)
+    .select('id')
+    .where('province_id', '=', provinceId)
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (!row) throw unknownCode(field, `No ${table === 'staff' ? 'staff member' : 'procedure'} has code ${code} in this province`);
+  return row.id;
+}
+
+const toUtc = (iso: string | undefined) => (iso === undefined ? null : new Date(iso).toISOString());
+
+/**
+ * Issues a single-use survey link for one dossier. Only the token's SHA-256 and the dossier code's
+ * keyed hash are stored. Issuing again for the same dossier at the same unit replaces a link that
+ * was not used (the receipt was reprinted); once the dossier has been evaluated it is refused.
+ */
+export async function issueInvitation(deps: Deps, key: ApiKeyPrincipal, raw: InvitationInput): Promise<InvitationIssued> {
+  const input: InvitationInputParsed = parseWith(InvitationInput, raw, 'request body');
+  const token = newSecretToken();
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + input.expiresInDays * DAY_MS).toISOString();
+
+  const id = await deps.db.write(async (tx) => {
+    let unit = await receivingUnit(tx, key, input.unitCode);
+    let counterId: string | null = null;
+    if (input.counterCode !== undefined) ({ counterId, unit } = await receivingCounter(tx, key, unit, input.counterCode));
+    const procedureId = await catalogueId(tx, 'procedures', unit.province_id, input.procedureCode, 'procedureCode');
+    const staffId = await catalogueId(tx, 'staff', unit.province_id, input.staffCode, 'staffCode');
+    const dossierHash = keyedHash(deps.config.serverSecret, 'dossier', input.dossierCode);
+
+    const earlier = await tx
+      .selectFrom('invitations')
+      .select(['id', 'used_at'])
+      .where('unit_id', '=', unit.id)
+      .where('dossier_hash', '=', dossierHash)
+      .execute();
+    if (earlier.some((e) => e.used_at !== null)) {
+      throw new AppError('conflict', 409, 'This dossier has already been evaluated');
+    }
+    if (earlier.length > 0) {
+      await tx.deleteFrom('invitations').where('id', 'in', earlier.map((e) => e.id)).execute();
+    }
+
+    const surveyPointId = await pointForInvitation(tx, deps.clock, unit.id, counterId);
+    const invitationId = newId();
+    await tx
+      .insertInto('invitations')
+      .values({
+        id: invitationId,
+        token_hash: sha256Hex(token),
+        api_key_id: key.id,
+        survey_point_id: surveyPointId,
+        unit_id: unit.id,
+        counter_id: counterId,
+        staff_id: staffId,
+        procedure_id: procedureId,
+        dossier_hash: dossierHash,
+        received_at: toUtc(input.receivedAt),
+        due_at: toUtc(input.dueAt),
+        returned_at: toUtc(input.returnedAt),
+        issued_at: now.toISOString(),
+        issued_day: vnLocalParts(now).day,
+        expires_at: expiresAt,
+        used_at: null,
+        response_id: null,
+      })
+      .execute();
+    return invitationId;
+  });
+
+  const url = surveyUrl(deps.config.publicBaseUrl, token);
+  const [svg, png] = await Promise.all([qrSvg(url), qrPng(url, 'receipt')]);
+  return { id, url, qrSvg: svg, qrPngBase64: png.toString('base64'), expiresAt };
+}

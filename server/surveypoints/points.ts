@@ -1,0 +1,305 @@
+import type { Actor } from '../auth/actor.js';
+import { assertUnitInScope, pathScopeCondition, scopePaths, type ScopeAccess } from '../auth/scope.js';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Deps } from '../deps.js';
+import type { Db, SurveyPointRow } from '../db/types.js';
+import { AppError } from '../http.js';
+import { newId, newSurveyCode } from '../ids.js';
+import { surveyUrl } from '../qr/qr.js';
+import type {
+  CreateSurveyPointInput,
+  SurveyPointListQuery,
+  SurveyPointView,
+  UpdateSurveyPointInput,
+} from '../../schema/surveypoints.js';
+
+/** One admin change, written in the same transaction as the change itself. */
+export interface AuditChange {
+  action: string;
+  entity: 'survey_point';
+  entityId: string;
+  unitId: string;
+  before: unknown;
+  after: unknown;
+}
+export type AuditSink = (tx: Db, change: AuditChange) => Promise<void>;
+
+/** `<column> LIKE '<path>%'`, with LIKE's wildcards in the path escaped. */
+export function subtreeCondition(column: string, path: string): Expression<SqlBool> {
+  return sql<SqlBool>`${sql.ref(column)} like ${`${path.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
+}
+
+/** The in-memory twin of pathScopeCondition, for a row already loaded. */
+export function pathInScope(actor: Actor, path: string, access: ScopeAccess): boolean {
+  const roots = scopePaths(actor, access);
+  return roots === 'all' || roots.some((root) => path.startsWith(root));
+}
+
+function pointsQuery(db: Db) {
+  return db
+    .selectFrom('survey_points as sp')
+    .innerJoin('units as u', 'u.id', 'sp.unit_id')
+    .leftJoin('counters as c', 'c.id', 'sp.counter_id')
+    .select([
+      'sp.id',
+      'sp.code',
+      'sp.unit_id',
+      'u.code as unit_code',
+      'u.name as unit_name',
+      'u.path as unit_path',
+      'sp.counter_id',
+      'c.code as counter_code',
+      'c.name as counter_name',
+      'sp.instrument_id',
+      'sp.status',
+      'sp.kiosk',
+      'sp.created_at',
+      'sp.updated_at',
+    ]);
+}
+
+type PointRow = Awaited<ReturnType<ReturnType<typeof pointsQuery>['executeTakeFirstOrThrow']>>;
+
+function toView(publicBaseUrl: string, r: PointRow): SurveyPointView {
+  return {
+    id: r.id,
+    code: r.code,
+    url: surveyUrl(publicBaseUrl, r.code),
+    unitId: r.unit_id,
+    unitCode: r.unit_code,
+    unitName: r.unit_name,
+    counterId: r.counter_id,
+    counterCode: r.counter_code,
+    counterName: r.counter_name,
+    instrumentId: r.instrument_id,
+    status: r.status,
+    kiosk: r.kiosk === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Survey points the actor may read (optionally one unit's subtree), by unit, counter, age. */
+export async function listSurveyPoints(
+  { db, config }: Deps,
+  actor: Actor,
+  query: SurveyPointListQuery,
+): Promise<SurveyPointView[]> {
+  let q = pointsQuery(db.kysely).where(pathScopeCondition(actor, 'u.path', 'surveys.read'));
+  if (query.unitId) {
+    const unit = await assertUnitInScope(db.kysely, actor, query.unitId, 'surveys.read');
+    q = q.where(subtreeCondition('u.path', unit.path));
+  }
+  if (query.status) q = q.where('sp.status', '=', query.status);
+  const rows = await q.orderBy('u.path').orderBy('c.code').orderBy('sp.created_at').orderBy('sp.id').execute();
+  return rows.map((r) => toView(config.publicBaseUrl, r));
+}
+
+/** 404 when the point does not exist, 403 forbidden_unit when it belongs outside the actor's subtrees. */
+async function pointInScope(db: Db, actor: Actor, id: string, access: ScopeAccess): Promise<PointRow> {
+  const row = await pointsQuery(db).where('sp.id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('not_found', 404, 'No such survey point');
+  if (!pathInScope(actor, row.unit_path, access)) throw new AppError('forbidden_unit', 403, 'This survey point is outside your area');
+  return row;
+}
+
+export async function getSurveyPoint({ db, config }: Deps, actor: Actor, id: string): Promise<SurveyPointView> {
+  return toView(config.publicBaseUrl, await pointInScope(db.kysely, actor, id, 'surveys.read'));
+}
+
+async function assertInstrument(db: Db, instrumentId: string): Promise<void> {
+  const found = await db.selectFrom('instruments').select('id').where('id', '=', instrumentId).executeTakeFirst();
+  if (!found) {
+    throw new AppError('validation_failed', 400, 'The request body is not valid', [
+      { path: ['instrumentId'], message: `No instrument ${instrumentId}` },
+    ]);
+  }
+}
+
+/**
+ * A code that was never used before, neither live nor retired: a retired code must keep answering
+ * "no longer in use", never silently lead to another counter.
+ */
+export async function freshSurveyCode(tx: Db): Promise<string> {
+  for (;;) {
+    const code = newSurveyCode();
+    const live = await tx.selectFrom('survey_points').select('id').where('code', '=', code).executeTakeFirst();
+    const retired = await tx.selectFrom('retired_codes').select('code').where('code', '=', code).executeTakeFirst();
+    if (!live && !retired) return code;
+  }
+}
+
+/** Inserts a survey point; callers have checked the unit, counter and instrument. */
+export async function insertSurveyPoint(
+  tx: Db,
+  clock: Clock,
+  point: { unitId: string; counterId: string | null; instrumentId: string; status: 'open' | 'closed'; kiosk: boolean },
+): Promise<SurveyPointRow> {
+  const now = clock.now().toISOString();
+  const row: SurveyPointRow = {
+    id: newId(),
+    code: await freshSurveyCode(tx),
+    unit_id: point.unitId,
+    counter_id: point.counterId,
+    instrument_id: point.instrumentId,
+    status: point.status,
+    kiosk: point.kiosk ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  };
+  await tx.insertInto('survey_points').values(row).execute();
+  return row;
+}
+
+function auditState(r: PointRow) {
+  return { code: r.code, instrumentId: r.instrument_id, status: r.status, kiosk: r.kiosk === 1, counterId: r.counter_id };
+}
+
+export async function createSurveyPoint(
+  deps: Deps,
+  actor: Actor,
+  input: CreateSurveyPointInput,
+  audit: AuditSink,
+): Promise<SurveyPointView> {
+  const id = await deps.db.write(async (tx) => {
+    await assertUnitInScope(tx, actor, input.unitId, 'surveys.write');
+    const counterId = input.counterId ?? null;
+    if (counterId) {
+      const counter = await tx.selectFrom('counters').select('unit_id').where('id', '=', counterId).executeTakeFirst();
+      if (!counter || counter.unit_id !== input.unitId) {
+        throw new AppError('validation_failed', 400, 'The request body is not valid', [
+          { path: ['counterId'], message: 'No such counter at this unit' },
+        ]);
+      }
+    }
+    await assertInstrument(tx, input.instrumentId);
+    const row = await insertSurveyPoint(tx, deps.clock, {
+      unitId: input.unitId,
+      counterId,
+      instrumentId: input.instrumentId,
+      status: input.status,
+      kiosk: input.kiosk,
+    });
+    const created = await pointInScope(tx, actor, row.id, 'surveys.write');
+    await audit(tx, {
+      action: 'survey_point.create',
+      entity: 'survey_point',
+      entityId: row.id,
+      unitId: row.unit_id,
+      before: null,
+      after: auditState(created),
+    });
+    return row.id;
+  });
+  return getSurveyPoint(deps, actor, id);
+}
+
+export async function updateSurveyPoint(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  input: UpdateSurveyPointInput,
+  audit: AuditSink,
+): Promise<SurveyPointView> {
+  await deps.db.write(async (tx) => {
+    const before = await pointInScope(tx, actor, id, 'surveys.write');
+    if (input.instrumentId !== undefined) await assertInstrument(tx, input.instrumentId);
+    await tx
+      .updateTable('survey_points')
+      .set({
+        ...(input.instrumentId !== undefined && { instrument_id: input.instrumentId }),
+        ...(input.status !== undefined && { status: input.status }),
+        ...(input.kiosk !== undefined && { kiosk: input.kiosk ? 1 : 0 }),
+        updated_at: deps.clock.now().toISOString(),
+      })
+      .where('id', '=', id)
+      .execute();
+    const after = await pointInScope(tx, actor, id, 'surveys.write');
+    await audit(tx, {
+      action: 'survey_point.update',
+      entity: 'survey_point',
+      entityId: id,
+      unitId: before.unit_id,
+      before: auditState(before),
+      after: auditState(after),
+    });
+  });
+  return getSurveyPoint(deps, actor, id);
+}
+
+/**
+ * Gives a point a new code (e.g. a poster was photographed and shared). The old code is kept in
+ * retired_codes so scanning an old poster says "this QR is no longer in use" instead of "not found".
+ */
+export async function rotateSurveyPointCode(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  audit: AuditSink,
+): Promise<SurveyPointView> {
+  await deps.db.write(async (tx) => {
+    const before = await pointInScope(tx, actor, id, 'surveys.write');
+    const now = deps.clock.now().toISOString();
+    await tx.insertInto('retired_codes').values({ code: before.code, survey_point_id: id, retired_at: now }).execute();
+    const code = await freshSurveyCode(tx);
+    await tx.updateTable('survey_points').set({ code, updated_at: now }).where('id', '=', id).execute();
+    await audit(tx, {
+      action: 'survey_point.rotate_code',
+      entity: 'survey_point',
+      entityId: id,
+      unitId: before.unit_id,
+      before: { code: before.code },
+      after: { code },
+    });
+  });
+  return getSurveyPoint(deps, actor, id);
+}
+
+/**
+ * The instrument for a point created on demand: what the unit's other points ask, else the newest
+ * version of the counter instrument QUAY, else the newest instrument installed.
+ */
+async function defaultInstrumentId(tx: Db, unitId: string): Promise<string> {
+  const sibling = await tx
+    .selectFrom('survey_points')
+    .select('instrument_id')
+    .where('unit_id', '=', unitId)
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
+  if (sibling) return sibling.instrument_id;
+  const newest = await tx
+    .selectFrom('instruments')
+    .select('id')
+    .orderBy((eb) => eb.case().when('code', '=', 'QUAY').then(0).else(1).end())
+    .orderBy('version', 'desc')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  if (!newest) throw new AppError('conflict', 409, 'No survey instrument is installed yet');
+  return newest.id;
+}
+
+/**
+ * The survey point a per-dossier invitation links to: the counter's point, or the unit's
+ * centre-wide point when no counter is named. Open, non-kiosk points are preferred (an invitation
+ * is answered on the citizen's own phone); one is created if the unit has none.
+ */
+export async function pointForInvitation(tx: Db, clock: Clock, unitId: string, counterId: string | null): Promise<string> {
+  let q = tx.selectFrom('survey_points').select('id').where('unit_id', '=', unitId);
+  q = counterId ? q.where('counter_id', '=', counterId) : q.where('counter_id', 'is', null);
+  const existing = await q
+    .orderBy((eb) => eb.case().when('status', '=', 'open').then(0).else(1).end())
+    .orderBy('kiosk')
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (existing) return existing.id;
+  const created = await insertSurveyPoint(tx, clock, {
+    unitId,
+    counterId,
+    instrumentId: await defaultInstrumentId(tx, unitId),
+    status: 'open',
+    kiosk: false,
+  });
+  return created.id;
+}
