@@ -1,7 +1,14 @@
 import { render } from 'preact';
+import { codeFromPath } from './api.js';
+import { App } from './app.js';
+import { browserStore } from './storage.js';
+import './styles.css';
 
-function App() {
-  return <main><h1>Khảo sát mức độ hài lòng</h1></main>;
-}
-
-render(<App />, document.getElementById('app')!);
+render(
+  <App
+    store={browserStore()}
+    code={codeFromPath(location.pathname)}
+    kioskParam={new URLSearchParams(location.search).get('kiosk') === '1'}
+  />,
+  document.getElementById('app')!,
+);

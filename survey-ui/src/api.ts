@@ -1,0 +1,92 @@
+import type { PublicSurvey, SurveyResponseInput } from '../../schema/survey.js';
+import { classifyResponse, type Outcome } from './outbox.js';
+import { isRecord } from './storage.js';
+
+export type LoadResult = { kind: 'ok'; survey: PublicSurvey } | { kind: 'error'; code: string };
+
+const REQUEST_TIMEOUT_MS = 20_000;
+
+/** The survey code in /s/<code>, or '' when the path has none. */
+export function codeFromPath(pathname: string): string {
+  const match = /\/s\/([^/]+)/.exec(pathname);
+  if (!match) return '';
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A light shape check instead of the zod schema, which would triple the bundle: the server built
+ * this object from the same schema, we only guard against a truncated or foreign document.
+ */
+function isPublicSurvey(value: unknown): value is PublicSurvey {
+  return (
+    isRecord(value) &&
+    typeof value.code === 'string' &&
+    typeof value.unitName === 'string' &&
+    isRecord(value.instrument) &&
+    typeof value.instrument.id === 'string' &&
+    isRecord(value.instrument.definition) &&
+    Array.isArray(value.instrument.definition.items)
+  );
+}
+
+/** The survey the server embedded in index.html to save a round trip, when it is the one asked for. */
+export function embeddedSurvey(doc: Pick<Document, 'getElementById'>, code: string): PublicSurvey | null {
+  const text = doc.getElementById('survey-data')?.textContent;
+  if (!text) return null;
+  try {
+    const data: unknown = JSON.parse(text);
+    return isPublicSurvey(data) && data.code === code ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    return await fetch(url, { ...init, signal: controller.signal, credentials: 'omit' });
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+async function bodyOf(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+export async function fetchSurvey(code: string): Promise<LoadResult> {
+  let response: Response;
+  try {
+    response = await request(`/api/survey/${encodeURIComponent(code)}`, { headers: { accept: 'application/json' } });
+  } catch {
+    return { kind: 'error', code: 'network' };
+  }
+  const body = await bodyOf(response);
+  if (response.ok && isPublicSurvey(body)) return { kind: 'ok', survey: body };
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  return { kind: 'error', code: typeof error?.code === 'string' ? error.code : 'other' };
+}
+
+/** One delivery attempt; a network failure or timeout means "try again later". */
+export async function postResponse(payload: SurveyResponseInput): Promise<Outcome> {
+  let response: Response;
+  try {
+    response = await request('/api/responses', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(payload),
+    });
+  } catch {
+    return { kind: 'retry', reason: 'offline' };
+  }
+  return classifyResponse(response.status, await bodyOf(response), response.headers.get('retry-after'));
+}
