@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 import type { AppDatabase } from './db/database.js';
 import type { Deps } from './deps.js';
 import { AppError, errorBody } from './http.js';
+import { requireSession } from './auth/middleware.js';
+import { authRoutes } from './auth/routes.js';
 import { consoleLogger, type Logger } from './log.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
@@ -66,11 +68,15 @@ export function createApp(options: AppOptions) {
     });
   }
 
+  // Every admin route needs a signed-in session (and a CSRF token on writes) before its own permission check.
+  app.use('/api/admin/*', requireSession(deps));
+
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(deps.db.kysely);
     return c.json({ status: 'ok' });
   });
 
+  app.route('/api/auth', authRoutes(deps));
   app.route('/s', uiRoutes(survey, 'survey'));
   app.route('/admin', uiRoutes(admin, 'admin'));
   app.get('/', (c) => c.redirect('/admin/'));

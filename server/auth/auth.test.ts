@@ -1,0 +1,297 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
+import { SessionInfo } from '../../schema/admin.js';
+import { sha256Hex } from '../ids.js';
+import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { aUnit } from '../units/test-support.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { LOGIN_LIMITS } from './rate-limit.js';
+import { aSession, asSession, aUser, TEST_PASSWORD } from './test-support.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestApp({ now: '2026-11-20T03:00:00Z' });
+});
+afterEach(async () => t.cleanup());
+
+const json = { 'content-type': 'application/json' };
+
+function login(username: string, password: string, headers: Record<string, string> = {}) {
+  return t.app.request('/api/auth/login', {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify({ username, password }),
+  });
+}
+
+async function expectError(res: Response, status: number, code: ErrorCode) {
+  expect(res.status).toBe(status);
+  const body = ErrorBody.parse(await res.json());
+  expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+function cookieOf(res: Response): string {
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  return setCookie.split(';')[0]!;
+}
+
+async function anAdmin(username = 'lan.nguyen') {
+  return aUser(t.db, t.clock, { username, grants: [{ role: 'system_admin', unitId: null }] });
+}
+
+describe('passwords', () => {
+  it('hashes with scrypt N=2^17, r=8, p=1 and a fresh salt, and verifies only the right password', async () => {
+    const a = await hashPassword('mật khẩu dài đủ');
+    const b = await hashPassword('mật khẩu dài đủ');
+    expect(a).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('mật khẩu dài đủ', a)).toBe(true);
+    expect(await verifyPassword('mật khẩu dài đu', a)).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$30$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA')).toBe(false);
+    expect(await verifyPassword('x', 'plain')).toBe(false);
+  });
+});
+
+describe('sign-in', () => {
+  it('signs in with the right password: HttpOnly SameSite=Lax cookie, session info with a CSRF token', async () => {
+    await anAdmin();
+    const res = await login('Lan.Nguyen', TEST_PASSWORD);
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^sipas_session=[A-Za-z0-9_-]{43};/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Lax/);
+    expect(setCookie).not.toMatch(/Secure/);
+    const info = SessionInfo.parse(await res.json());
+    expect(info.user.username).toBe('lan.nguyen');
+    expect(info.permissions).toContain('users.write');
+    const me = await t.app.request('/api/auth/me', { headers: { cookie: cookieOf(res) } });
+    expect(me.status).toBe(200);
+    expect(SessionInfo.parse(await me.json()).csrfToken).toBe(info.csrfToken);
+  });
+
+  it('marks the cookie Secure (and __Host-) when the public address is https', async () => {
+    await t.cleanup();
+    t = await makeTestApp({ env: { PUBLIC_BASE_URL: 'https://khaosat.camau.gov.vn' } });
+    await anAdmin();
+    const res = await login('lan.nguyen', TEST_PASSWORD);
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^__Host-sipas_session=/);
+    expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/Path=\//);
+  });
+
+  it('answers a wrong password, an unknown user and a disabled account with the same generic message', async () => {
+    await anAdmin();
+    await aUser(t.db, t.clock, { username: 'disabled.user', active: false, grants: [{ role: 'system_admin', unitId: null }] });
+    const wrong = await expectError(await login('lan.nguyen', 'not-the-password'), 401, 'unauthenticated');
+    const unknown = await expectError(await login('nobody.here', TEST_PASSWORD), 401, 'unauthenticated');
+    const disabled = await expectError(await login('disabled.user', TEST_PASSWORD), 401, 'unauthenticated');
+    expect(wrong.message).toBe('Wrong username or password');
+    expect(unknown.message).toBe(wrong.message);
+    expect(disabled.message).toBe(wrong.message);
+  });
+
+  it('refuses further attempts on an account after repeated failures (429 rate_limited), even with the right password', async () => {
+    await anAdmin();
+    for (let i = 0; i < LOGIN_LIMITS.account.failures; i++) {
+      await expectError(await login('lan.nguyen', `wrong-${i}`), 401, 'unauthenticated');
+    }
+    const limited = await login('lan.nguyen', TEST_PASSWORD);
+    await expectError(limited, 429, 'rate_limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    t.clock.advance((LOGIN_LIMITS.account.windowMinutes + 1) * 60_000);
+    expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('a success gives the account a fresh start', async () => {
+    await anAdmin();
+    for (let i = 0; i < LOGIN_LIMITS.account.failures - 1; i++) await login('lan.nguyen', 'wrong');
+    expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
+    for (let i = 0; i < LOGIN_LIMITS.account.failures - 1; i++) await login('lan.nguyen', 'wrong');
+    expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('limits failures per address across usernames (from the last X-Forwarded-For hop behind a trusted proxy)', async () => {
+    await t.cleanup();
+    t = await makeTestApp({ env: { TRUST_PROXY: 'true' } });
+    await anAdmin();
+    const from = (ip: string) => ({ 'x-forwarded-for': `203.0.113.9, ${ip}` });
+    // Spread over many usernames so only the address limit can trip (unknown users are cheap to refuse).
+    for (let i = 0; i < LOGIN_LIMITS.ip.failures; i++) {
+      await expectError(await login(`guess-${i}`, 'wrong', from('198.51.100.7')), 401, 'unauthenticated');
+    }
+    await expectError(await login('lan.nguyen', TEST_PASSWORD, from('198.51.100.7')), 429, 'rate_limited');
+    // The spoofable first hop does not matter; another real address is unaffected.
+    expect((await login('lan.nguyen', TEST_PASSWORD, from('198.51.100.8'))).status).toBe(200);
+  }, 60_000);
+
+  it('never stores the session token in clear: only its SHA-256', async () => {
+    await anAdmin();
+    const res = await login('lan.nguyen', TEST_PASSWORD);
+    const token = cookieOf(res).split('=')[1]!;
+    const rows = await t.db.kysely.selectFrom('sessions').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.token_hash).toBe(sha256Hex(token));
+    expect(JSON.stringify(rows)).not.toContain(token);
+    const fileText = t.db.sqlite!.prepare('select group_concat(token_hash || csrf_token) as s from sessions').get() as { s: string };
+    expect(fileText.s).not.toContain(token);
+  });
+
+  it('refuses a cross-origin sign-in', async () => {
+    await anAdmin();
+    await expectError(await login('lan.nguyen', TEST_PASSWORD, { origin: 'https://evil.example' }), 403, 'csrf_failed');
+  });
+});
+
+describe('session expiry', () => {
+  it('expires after sessionIdleMinutes without a request', async () => {
+    const user = await anAdmin();
+    const s = await aSession(t, user.id);
+    t.clock.advance((t.config.sessionIdleMinutes - 1) * 60_000);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: s.cookie } })).status).toBe(200);
+    t.clock.advance((t.config.sessionIdleMinutes - 1) * 60_000);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: s.cookie } })).status).toBe(200);
+    t.clock.advance(t.config.sessionIdleMinutes * 60_000 + 1000);
+    const error = await expectError(await t.app.request('/api/auth/me', { headers: { cookie: s.cookie } }), 401, 'unauthenticated');
+    expect(error.message).toMatch(/expired/);
+    expect(await t.db.kysely.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('expires sessionMaxHours after sign-in however active the user is', async () => {
+    const user = await anAdmin();
+    const s = await aSession(t, user.id);
+    const step = (t.config.sessionIdleMinutes - 5) * 60_000;
+    let elapsed = 0;
+    while (elapsed + step < t.config.sessionMaxHours * 3_600_000) {
+      t.clock.advance(step);
+      elapsed += step;
+      expect((await t.app.request('/api/auth/me', { headers: { cookie: s.cookie } })).status).toBe(200);
+    }
+    t.clock.advance(t.config.sessionMaxHours * 3_600_000 - elapsed);
+    await expectError(await t.app.request('/api/auth/me', { headers: { cookie: s.cookie } }), 401, 'unauthenticated');
+  });
+
+  it('answers 401 without a cookie and with an unknown one', async () => {
+    await expectError(await t.app.request('/api/auth/me'), 401, 'unauthenticated');
+    await expectError(await t.app.request('/api/auth/me', { headers: { cookie: 'sipas_session=forged' } }), 401, 'unauthenticated');
+    await expectError(await t.app.request('/api/admin/units'), 401, 'unauthenticated');
+  });
+});
+
+describe('CSRF', () => {
+  async function setup() {
+    const province = await aUnit(t.db, t.clock, { kind: 'province', code: '96' });
+    const user = await aUser(t.db, t.clock, { grants: [{ role: 'provincial_officer', unitId: province.id }] });
+    return { session: await aSession(t, user.id), province };
+  }
+  const sessionCount = async () => (await t.db.kysely.selectFrom('sessions').selectAll().execute()).length;
+
+  it('refuses a state-changing request without the X-CSRF-Token header, or with a wrong one (403 csrf_failed)', async () => {
+    const { session } = await setup();
+    await expectError(
+      await t.app.request('/api/auth/logout', { method: 'POST', headers: { cookie: session.cookie } }),
+      403,
+      'csrf_failed',
+    );
+    await expectError(
+      await t.app.request('/api/auth/logout', {
+        method: 'POST',
+        headers: { cookie: session.cookie, 'x-csrf-token': `${session.csrfToken}x` },
+      }),
+      403,
+      'csrf_failed',
+    );
+    expect(await sessionCount()).toBe(1);
+  });
+
+  it('refuses a cross-origin POST even with the right token, and a browser-declared cross-site one', async () => {
+    const { session } = await setup();
+    await expectError(
+      await t.app.request('/api/auth/logout', { method: 'POST', headers: asSession(session, { origin: 'https://evil.example' }) }),
+      403,
+      'csrf_failed',
+    );
+    await expectError(
+      await t.app.request('/api/auth/logout', { method: 'POST', headers: asSession(session, { origin: 'null' }) }),
+      403,
+      'csrf_failed',
+    );
+    await expectError(
+      await t.app.request('/api/auth/logout', { method: 'POST', headers: asSession(session, { 'sec-fetch-site': 'cross-site' }) }),
+      403,
+      'csrf_failed',
+    );
+    expect(await sessionCount()).toBe(1);
+  });
+
+  it('refuses admin writes without the token whatever the content type', async () => {
+    const { session, province } = await setup();
+    for (const contentType of ['application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined]) {
+      const headers: Record<string, string> = { cookie: session.cookie };
+      if (contentType) headers['content-type'] = contentType;
+      const res = await t.app.request('/api/admin/units', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ kind: 'commune', code: '31942', name: 'Phường Giá Rai', parentId: province.id }),
+      });
+      await expectError(res, 403, 'csrf_failed');
+    }
+    expect(await t.db.kysely.selectFrom('units').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('accepts a same-origin request with the token', async () => {
+    const { session } = await setup();
+    const res = await t.app.request('/api/auth/logout', {
+      method: 'POST',
+      headers: asSession(session, { origin: 'http://localhost' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await sessionCount()).toBe(0);
+  });
+});
+
+describe('sign-out and password change', () => {
+  it('logout ends this session only; logout-all ends every session of the user', async () => {
+    const user = await anAdmin();
+    const a = await aSession(t, user.id);
+    const b = await aSession(t, user.id);
+    const c = await aSession(t, user.id);
+    expect((await t.app.request('/api/auth/logout', { method: 'POST', headers: asSession(a) })).status).toBe(200);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: a.cookie } })).status).toBe(401);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: b.cookie } })).status).toBe(200);
+    const all = await t.app.request('/api/auth/logout-all', { method: 'POST', headers: asSession(b) });
+    expect(await all.json()).toEqual({ ok: true, revokedSessions: 2 });
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: b.cookie } })).status).toBe(401);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: c.cookie } })).status).toBe(401);
+    const audit = await t.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'user.sign_out_everywhere').execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('a password change keeps this session, revokes the others, and is audited', async () => {
+    const user = await anAdmin();
+    const mine = await aSession(t, user.id);
+    const other = await aSession(t, user.id);
+    const wrongCurrent = await t.app.request('/api/auth/password', {
+      method: 'POST',
+      headers: asSession(mine),
+      body: JSON.stringify({ currentPassword: 'nope', newPassword: 'a-brand-new-password' }),
+    });
+    await expectError(wrongCurrent, 400, 'validation_failed');
+    const res = await t.app.request('/api/auth/password', {
+      method: 'POST',
+      headers: asSession(mine),
+      body: JSON.stringify({ currentPassword: TEST_PASSWORD, newPassword: 'a-brand-new-password' }),
+    });
+    expect(await res.json()).toEqual({ ok: true, revokedSessions: 1 });
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: mine.cookie } })).status).toBe(200);
+    expect((await t.app.request('/api/auth/me', { headers: { cookie: other.cookie } })).status).toBe(401);
+    await expectError(await login('lan.nguyen', TEST_PASSWORD), 401, 'unauthenticated');
+    expect((await login('lan.nguyen', 'a-brand-new-password')).status).toBe(200);
+    const audit = await t.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'user.password_change').execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.before).not.toBeNull();
+    expect(audit[0]!.after).not.toContain('a-brand-new-password');
+  });
+});

@@ -1,0 +1,71 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Permission } from '../../schema/admin.js';
+import type { ApiKeyPrincipal } from '../apikeys/keys.js';
+import type { Deps } from '../deps.js';
+import { AppError } from '../http.js';
+import { hasPermission, type Actor } from './actor.js';
+import { checkCsrfToken, checkOrigin, SAFE_METHODS } from './csrf.js';
+import { declareGuard } from './guards.js';
+import { authenticateSession, clearSessionCookie, readSessionCookie, type SessionRef } from './sessions.js';
+
+/** Hono variables set by the guards: use `new Hono<AuthEnv>()` in admin and API sub-apps. */
+export interface AuthEnv {
+  Variables: {
+    actor: Actor;
+    session: SessionRef;
+    apiKey: ApiKeyPrincipal;
+  };
+}
+
+/**
+ * Signs the request in from the session cookie (401 unauthenticated when missing, unknown or
+ * expired) and, for every state-changing method, checks the Origin and the X-CSRF-Token header
+ * (403 csrf_failed). Sets c.get('actor'). Mounted on /api/admin/* in app.ts; idempotent.
+ */
+export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
+  const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
+    if (!c.get('actor')) {
+      const unsafe = !SAFE_METHODS.has(c.req.method);
+      if (unsafe) checkOrigin(c, deps.config);
+      const token = readSessionCookie(c, deps.config);
+      const check = token ? await authenticateSession(deps, token) : undefined;
+      if (!check?.ok) {
+        if (token) clearSessionCookie(c, deps.config);
+        const expired = check?.reason === 'expired';
+        throw new AppError('unauthenticated', 401, expired ? 'Your session has expired; sign in again' : 'Sign in first');
+      }
+      if (unsafe) checkCsrfToken(c, check.session.csrfToken);
+      c.set('actor', check.actor);
+      c.set('session', check.session);
+    }
+    await next();
+  };
+  return declareGuard(middleware, { kind: 'session' });
+}
+
+/**
+ * Declares and enforces the permission a route needs: 401 without a session, 403 forbidden when no
+ * role of the actor carries it. Scoping to the actor's units is then done in the route's SQL
+ * (unitScopeCondition / assertUnitInScope). Needs requireSession before it (app.ts does that for
+ * /api/admin/*).
+ */
+export function requirePermission(permission: Permission): MiddlewareHandler<AuthEnv> {
+  const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
+    const actor = c.get('actor') as Actor | undefined;
+    if (!actor) throw new AppError('unauthenticated', 401, 'Sign in first');
+    if (!hasPermission(actor, permission)) {
+      throw new AppError('forbidden', 403, `Your role does not allow this (${permission})`);
+    }
+    await next();
+  };
+  return declareGuard(middleware, { kind: 'permission', permission });
+}
+
+/** Declares a route open to anyone (sign-in). Public routes still check Origin on writes. */
+export function publicRoute(deps: Deps): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (c, next) => {
+    if (!SAFE_METHODS.has(c.req.method)) checkOrigin(c, deps.config);
+    await next();
+  };
+  return declareGuard(middleware, { kind: 'public' });
+}
