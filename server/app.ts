@@ -8,6 +8,9 @@ import type { Deps } from './deps.js';
 import { AppError, errorBody } from './http.js';
 import { requireSession } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
+import { createIntake, type Intake } from './intake/intake.js';
+import { intakeRoutes } from './intake/routes.js';
+import { surveyPageRoutes } from './intake/survey-page.js';
 import { consoleLogger, type Logger } from './log.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
@@ -16,6 +19,8 @@ export interface AppOptions {
   config: Config;
   clock: Clock;
   logger?: Logger;
+  /** The durable write path; main passes its own so it can drain it on shutdown. */
+  intake?: Intake;
   /** Built UIs; loaded from dist/ when not given. */
   ui?: { survey?: BuiltUi | undefined; admin?: BuiltUi | undefined };
 }
@@ -76,6 +81,8 @@ export function createApp(options: AppOptions) {
     return c.json({ status: 'ok' });
   });
 
+  app.route('/', intakeRoutes(deps, options.intake ?? createIntake(deps)));
+  app.route('/', surveyPageRoutes(deps, survey));
   app.route('/api/auth', authRoutes(deps));
   app.route('/s', uiRoutes(survey, 'survey'));
   app.route('/admin', uiRoutes(admin, 'admin'));

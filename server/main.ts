@@ -4,6 +4,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openSqlite, type AppDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { ensureBuiltinInstruments } from './instruments/store.js';
 import { consoleLogger } from './log.js';
 
 export interface RunningServer {
@@ -17,6 +18,7 @@ export interface RunningServer {
 export async function openDatabase(config: Config): Promise<AppDatabase> {
   const db = openSqlite(config.databaseFile);
   await migrate(db);
+  await ensureBuiltinInstruments(db.kysely, systemClock);
   return db;
 }
 
@@ -48,6 +50,7 @@ export async function main(): Promise<RunningServer> {
     throw err;
   }
   const running = await startServer(config);
+  consoleLogger.info('listening', { url: running.url });
   const shutdown = (signal: string) => {
     consoleLogger.info('shutdown', { signal });
     running.close().then(

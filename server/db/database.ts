@@ -30,6 +30,8 @@ export function openSqlite(file: string, options: SqliteOptions = {}): AppDataba
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // 64 MiB of page cache (the default is 2 MiB): index pages of a multi-million-row table stay hot.
+  sqlite.pragma('cache_size = -65536');
   if (options.synchronous !== 'OFF') assertDurable(sqlite);
   return sqliteAppDatabase(sqlite);
 }

@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { systemClock } from '../server/clock.js';
+import { silentLogger } from '../server/log.js';
+import { openDatabase } from '../server/main.js';
+import { seedDemo } from '../server/seed/index.js';
+import { freePort } from '../server/testing/e2e.js';
+import { tempDir, testConfig } from '../server/testing/harness.js';
+import { parseArgs } from './cli.js';
+
+/**
+ * `npm run bench [-- --json] [--seconds N]`: every figure is reported with a baseline measured in the
+ * same run and their ratio, because these shared 2-core machines drift from run to run.
+ */
+const { flags } = parseArgs(process.argv.slice(2));
+const asJson = flags.json === true;
+const seconds = Number(flags.seconds ?? 10);
+const root = path.resolve(import.meta.dirname, '..');
+
+interface Measurement {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number | null;
+  ratio: number | null;
+}
+
+const results: Measurement[] = [];
+function report(name: string, value: number, unit: string, baseline: number | null = null) {
+  const m: Measurement = {
+    name,
+    value: Math.round(value * 100) / 100,
+    unit,
+    baseline: baseline === null ? null : Math.round(baseline * 100) / 100,
+    ratio: baseline ? Math.round((value / baseline) * 1000) / 1000 : null,
+  };
+  results.push(m);
+  process.stdout.write(
+    asJson
+      ? `${JSON.stringify(m)}\n`
+      : `${name.padEnd(34)} ${String(m.value).padStart(10)} ${unit.padEnd(6)}${m.baseline === null ? '' : `  baseline ${m.baseline}  ratio ${m.ratio}`}\n`,
+  );
+}
+
+async function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      if (/ready|"event":"listening"|Listening/.test(d.toString())) resolve();
+    });
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function load(options: autocannon.Options): Promise<autocannon.Result> {
+  return autocannon({ connections: 64, duration: seconds, ...options });
+}
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+/** Bare node:http vs Hono on one trivial route. */
+async function benchFrameworkOverhead() {
+  const barePort = await freePort();
+  const bare = await startChild(['scripts/bench/baseline-servers.ts', 'bare', String(barePort)]);
+  const bareResult = await load({ url: `http://127.0.0.1:${barePort}/` });
+  await stopChild(bare);
+  const honoPort = await freePort();
+  const hono = await startChild(['scripts/bench/hono-trivial.ts', String(honoPort)]);
+  const honoResult = await load({ url: `http://127.0.0.1:${honoPort}/` });
+  await stopChild(hono);
+  report('trivial_route_bare_http', bareResult.requests.average, 'req/s');
+  report('trivial_route_hono', honoResult.requests.average, 'req/s', bareResult.requests.average);
+}
+
+function submissionBody(code: string): string {
+  return JSON.stringify({
+    id: randomUUID(),
+    code,
+    instrumentId: 'QUAY@1',
+    answers: { 'QUAY.1': 5, 'QUAY.2': 4, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 5 },
+    comment: 'Cán bộ hướng dẫn tận tình',
+    lang: 'vi',
+    kiosk: false,
+  });
+}
+
+/** The real app's durable intake vs one raw insert transaction per request, both at synchronous=FULL. */
+async function benchSubmissions() {
+  const dir = tempDir('sipas-bench-');
+  try {
+    const baselinePort = await freePort();
+    const baseline = await startChild(['scripts/bench/baseline-servers.ts', 'insert', String(baselinePort), path.join(dir, 'baseline.sqlite')]);
+    const baselineResult = await load({
+      url: `http://127.0.0.1:${baselinePort}/`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: submissionBody('x') }) }],
+    });
+    await stopChild(baseline);
+
+    const port = await freePort();
+    const config = testConfig(path.join(dir, 'app'), { PORT: String(port), DEVICE_LIMIT_PER_HOUR: '1000' });
+    const db = await openDatabase(config);
+    const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
+    await db.close();
+    const app = await startChild(['server/main.ts'], { DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false', DEVICE_LIMIT_PER_HOUR: '1000' });
+    await waitHealthy(`http://127.0.0.1:${port}`);
+    const appResult = await load({
+      url: `http://127.0.0.1:${port}/api/responses`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      requests: [{ setupRequest: (req) => ({ ...req, body: submissionBody(demo.surveyCode) }) }],
+    });
+    await stopChild(app);
+    if (appResult.non2xx > 0 || baselineResult.non2xx > 0) {
+      throw new Error(`non-2xx answers during the benchmark: app ${appResult.non2xx}, baseline ${baselineResult.non2xx}`);
+    }
+    report('submit_raw_insert_baseline', baselineResult.requests.average, 'req/s');
+    report('submit_app_group_commit', appResult.requests.average, 'req/s', baselineResult.requests.average);
+    report('submit_raw_insert_baseline_p99', baselineResult.latency.p99, 'ms');
+    report('submit_app_group_commit_p99', appResult.latency.p99, 'ms', baselineResult.latency.p99);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await benchFrameworkOverhead();
+await benchSubmissions();

@@ -1,0 +1,178 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ErrorBody } from '../../schema/errors.js';
+import { SurveyResponseInput } from '../../schema/survey.js';
+import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
+import { makeTestApp, type TestContext } from '../testing/harness.js';
+
+let t: TestContext;
+let site: TestSite;
+beforeEach(async () => {
+  t = await makeTestApp();
+  site = await aSite(t.db, t.clock);
+});
+afterEach(async () => t.cleanup());
+
+const submit = (body: unknown, headers: Record<string, string> = {}) => t.app.request(...postJson('/api/responses', body, headers));
+const count = async (table: 'responses' | 'rollup_fine' | 'rollup_unit_day') =>
+  Number((await t.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('GET /api/survey/:code', () => {
+  it('returns the centre, counter and instrument for a survey point', async () => {
+    const res = await t.app.request(`/api/survey/${site.surveyCode}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { unitName: string; counterName: string; instrument: { id: string } };
+    expect(body.unitName).toMatch(/Trung tâm/);
+    expect(body.counterName).toBe('Quầy 1');
+    expect(body.instrument.id).toBe('QUAY@1');
+  });
+
+  it('answers an unknown code with 404 and a retired one with 410', async () => {
+    expect((await t.app.request('/api/survey/nosuchcode')).status).toBe(404);
+    await t.db.kysely.insertInto('retired_codes').values({ code: 'oldcode123', survey_point_id: site.surveyPointId, retired_at: 'x' }).execute();
+    const res = await t.app.request('/api/survey/oldcode123');
+    expect(res.status).toBe(410);
+    expect(ErrorBody.parse(await res.json()).error.code).toBe('survey_point_retired');
+  });
+});
+
+describe('POST /api/responses', () => {
+  it('stores an accepted response with its unit, counter, instrument, channel and rollups', async () => {
+    const input = aResponse(site.surveyCode, { comment: '  Cán bộ tận tình  ' });
+    const res = await submit(input);
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ id: input.id, status: 'accepted' });
+    const row = await t.db.kysely.selectFrom('responses').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      unit_id: site.centreId,
+      counter_id: site.counterId,
+      instrument_id: 'QUAY@1',
+      channel: 'qr_web',
+      comment: 'Cán bộ tận tình',
+      suspect: 0,
+      local_day: '2026-11-20',
+      local_hour: 10,
+      weekday: 5,
+    });
+    expect(JSON.parse(row.answers)).toEqual(input.answers);
+    const day = await t.db.kysely.selectFrom('rollup_unit_day').selectAll().where('criterion', '=', 'QUAY.4').execute();
+    expect(day).toEqual([expect.objectContaining({ unit_id: site.centreId, score: 0, n: 1 })]);
+  });
+
+  it('is idempotent on the client id: a retry is a duplicate and nothing is stored twice', async () => {
+    const input = aResponse(site.surveyCode);
+    expect((await submit(input)).status).toBe(201);
+    const rollupsAfterFirst = await count('rollup_fine');
+    const retries = await Promise.all([submit(input), submit(input), submit(input)]);
+    for (const res of retries) {
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { status: string }).status).toBe('duplicate');
+    }
+    expect(await count('responses')).toBe(1);
+    const n = await t.db.kysely.selectFrom('rollup_unit_day').select((eb) => eb.fn.sum<number>('n').as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(5);
+    expect(await count('rollup_fine')).toBe(rollupsAfterFirst);
+  });
+
+  it('group-commits concurrent submissions and answers each after its batch commits', async () => {
+    const inputs = Array.from({ length: 200 }, () => aResponse(site.surveyCode));
+    const results = await Promise.all(inputs.map((i) => submit(i)));
+    expect(results.map((r) => r.status)).toEqual(inputs.map(() => 201));
+    expect(await count('responses')).toBe(200);
+  });
+
+  it.each([
+    ['unknown criterion', { answers: { 'QUAY.9': 5 } }, 400, 'validation_failed'],
+    ['out-of-range score', { answers: { 'QUAY.1': 6 } }, 400, 'validation_failed'],
+    ['zero score', { answers: { 'QUAY.1': 0 } }, 400, 'validation_failed'],
+    ['no answers', { answers: {} }, 400, 'validation_failed'],
+    ['wrong instrument', { instrumentId: 'S17@1' }, 409, 'wrong_instrument'],
+    ['oversized comment', { comment: 'x'.repeat(2001) }, 400, 'validation_failed'],
+    ['not a uuid', { id: 'abc' }, 400, 'validation_failed'],
+    ['unknown field', { extra: 1 }, 400, 'validation_failed'],
+  ])('refuses %s with %i %s and writes nothing', async (_name, override, status, code) => {
+    const res = await submit({ ...aResponse(site.surveyCode), ...override });
+    expect(res.status).toBe(status);
+    expect(ErrorBody.parse(await res.json()).error.code).toBe(code);
+    expect(await count('responses')).toBe(0);
+  });
+
+  it('refuses a closed survey point', async () => {
+    await t.db.kysely.updateTable('survey_points').set({ status: 'closed' }).execute();
+    const res = await submit(aResponse(site.surveyCode));
+    expect(res.status).toBe(409);
+    expect(ErrorBody.parse(await res.json()).error.code).toBe('survey_point_closed');
+  });
+
+  it('accepts but flags as suspect a device that answers one survey point too often, and excludes it from rollups', async () => {
+    const mark = 'device-123';
+    const statuses = [];
+    for (let i = 0; i < t.config.deviceLimitPerHour + 2; i++) {
+      statuses.push((await submit(aResponse(site.surveyCode, { deviceMark: mark }))).status);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    const rows = await t.db.kysely.selectFrom('responses').select('suspect').execute();
+    expect(rows.filter((r) => r.suspect === 1)).toHaveLength(2);
+    const overall = await t.db.kysely
+      .selectFrom('rollup_unit_day')
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .where('criterion', '=', 'QUAY.1')
+      .executeTakeFirstOrThrow();
+    expect(Number(overall.n)).toBe(t.config.deviceLimitPerHour);
+    const marks = await t.db.kysely.selectFrom('device_marks').select('mark_hash').execute();
+    expect(marks.every((m) => !m.mark_hash.includes(mark) && /^[0-9a-f]{64}$/.test(m.mark_hash))).toBe(true);
+  });
+
+  it('survives 10,000 malformed bodies with no 5xx and no rows written', async () => {
+    const valid = aResponse(site.surveyCode);
+    const anyJson = fc.jsonValue();
+    const mutated = fc.oneof(
+      anyJson,
+      fc.record({ ...Object.fromEntries(Object.keys(valid).map((k) => [k, anyJson])) }, { requiredKeys: [] }),
+      fc.record({
+        id: fc.oneof(fc.uuid(), fc.string()),
+        code: fc.oneof(fc.constant(site.surveyCode), fc.string()),
+        instrumentId: fc.oneof(fc.constant('QUAY@1'), fc.string()),
+        answers: fc.dictionary(fc.oneof(fc.constantFrom('QUAY.1', 'QUAY.ALL', 'QUAY.9'), fc.string()), fc.oneof(fc.integer(), fc.double(), fc.constant(null), fc.string())),
+        comment: fc.oneof(fc.string(), fc.integer()),
+        lang: fc.oneof(fc.constantFrom('vi', 'en'), fc.string()),
+      }),
+    );
+    const bodies = fc.oneof(
+      mutated.map((v) => JSON.stringify(v)),
+      fc.string(),
+      fc.string().map((s) => `{"id":${s}`),
+    );
+    const quay = new Set(['QUAY.1', 'QUAY.2', 'QUAY.3', 'QUAY.4', 'QUAY.ALL']);
+    /** Independent statement of "valid": a case that happens to be valid is not a malformed body. */
+    const isValid = (body: string) => {
+      try {
+        const parsed = SurveyResponseInput.safeParse(JSON.parse(body));
+        if (!parsed.success) return false;
+        const entries = Object.entries(parsed.data.answers);
+        return (
+          parsed.data.code === site.surveyCode &&
+          parsed.data.instrumentId === 'QUAY@1' &&
+          entries.length > 0 &&
+          entries.every(([k]) => quay.has(k)) &&
+          [...(parsed.data.comment?.trim() ?? '')].length <= 2000 &&
+          !parsed.data.demographics
+        );
+      } catch {
+        return false;
+      }
+    };
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        fc.pre(!isValid(body));
+        const res = await t.app.request('/api/responses', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        ErrorBody.parse(await res.json());
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(await count('responses')).toBe(0);
+    expect(await count('rollup_fine')).toBe(0);
+  }, 120_000);
+});

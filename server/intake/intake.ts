@@ -1,0 +1,36 @@
+import type { Deps } from '../deps.js';
+import { GroupCommitter } from './group-commit.js';
+import type { PreparedResponse } from './prepare.js';
+import { purgeOldMarks, writeBatch, type WriteOutcome } from './store.js';
+
+export interface Intake {
+  submit(response: PreparedResponse): Promise<WriteOutcome>;
+  /** Graceful shutdown: stop taking submissions, commit what is queued. */
+  close(): Promise<void>;
+}
+
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/** The durable write path: every accepted response is committed (with its rollups) before it is answered. */
+export function createIntake(deps: Deps, options: { ackBeforeCommit?: boolean } = {}): Intake {
+  let lastPurge = 0;
+  const committer = new GroupCommitter<PreparedResponse, WriteOutcome>({
+    ackBeforeCommit: options.ackBeforeCommit ?? false,
+    writeBatch: (items) =>
+      deps.db.write(async (tx) => {
+        const now = deps.clock.now();
+        if (now.getTime() - lastPurge > PURGE_EVERY_MS) {
+          await purgeOldMarks(tx, now);
+          lastPurge = now.getTime();
+        }
+        return writeBatch(tx, items, {
+          deviceLimitPerHour: deps.config.deviceLimitPerHour,
+          kioskMinGapSeconds: deps.config.kioskMinGapSeconds,
+        });
+      }),
+  });
+  return {
+    submit: (response) => committer.submit(response, 'accepted'),
+    close: () => committer.close(),
+  };
+}

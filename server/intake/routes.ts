@@ -1,0 +1,73 @@
+import { Hono, type Context } from 'hono';
+import { SurveyResponseInput, type PublicSurvey } from '../../schema/survey.js';
+import { clientIp } from '../client-ip.js';
+import type { Deps } from '../deps.js';
+import { AppError, readJsonWith } from '../http.js';
+import { keyedHash } from '../ids.js';
+import { getInstrument } from '../instruments/store.js';
+import { resolveSurveyCode, type SurveyTarget } from '../surveys/resolve.js';
+import type { Intake } from './intake.js';
+import { prepareResponse } from './prepare.js';
+
+/** Names shown on the survey page for a target: the centre, and the counter and procedure when known. */
+export async function publicSurvey(deps: Deps, code: string): Promise<PublicSurvey> {
+  const target = await resolveSurveyCode(deps.db.kysely, deps.clock, code);
+  const db = deps.db.kysely;
+  const [unit, counter, procedure, instrument] = await Promise.all([
+    db.selectFrom('units').select('name').where('id', '=', target.unitId).executeTakeFirstOrThrow(),
+    target.counterId
+      ? db.selectFrom('counters').select('name').where('id', '=', target.counterId).executeTakeFirst()
+      : undefined,
+    target.procedureId
+      ? db.selectFrom('procedures').select('name').where('id', '=', target.procedureId).executeTakeFirst()
+      : undefined,
+    instrumentOf(deps, target),
+  ]);
+  return {
+    code,
+    kind: target.kind,
+    unitName: unit.name,
+    counterName: counter?.name ?? null,
+    procedureName: procedure?.name ?? null,
+    kiosk: target.kiosk,
+    instrument,
+  };
+}
+
+async function instrumentOf(deps: Deps, target: SurveyTarget) {
+  const instrument = await getInstrument(deps.db.kysely, target.instrumentId);
+  if (!instrument) throw new AppError('internal', 500, 'The survey instrument is missing');
+  return instrument;
+}
+
+/** Salted, hour-scoped hashes of the device marker and of IP+UA: enough to spot bursts, useless after. */
+function deviceMarks(c: Context, deps: Deps, marker: string | undefined, now: Date): string[] {
+  const salt = `device:${now.toISOString().slice(0, 13)}`;
+  const marks = [keyedHash(deps.config.serverSecret, salt, `ipua|${clientIp(c, deps.config.trustProxy)}|${c.req.header('user-agent') ?? ''}`)];
+  if (marker) marks.push(keyedHash(deps.config.serverSecret, salt, `marker|${marker}`));
+  return marks;
+}
+
+export function intakeRoutes(deps: Deps, intake: Intake) {
+  return new Hono()
+    .get('/api/survey/:code', async (c) => {
+      c.header('cache-control', 'no-store');
+      return c.json(await publicSurvey(deps, c.req.param('code')));
+    })
+    .post('/api/responses', async (c) => {
+      const input = await readJsonWith(c, deps.config.bodyLimitBytes, SurveyResponseInput);
+      const now = deps.clock.now();
+      const target = await resolveSurveyCode(deps.db.kysely, deps.clock, input.code);
+      const instrument = await instrumentOf(deps, target);
+      const prepared = prepareResponse(input, target, instrument.definition, {
+        now,
+        commentMaxChars: deps.config.commentMaxChars,
+        deviceMarks: deviceMarks(c, deps, input.deviceMark, now),
+      });
+      const outcome = await intake.submit(prepared);
+      if (outcome === 'invitation_used') {
+        throw new AppError('invitation_used', 409, 'This survey link has already been used');
+      }
+      return c.json({ id: prepared.id, status: outcome }, outcome === 'accepted' ? 201 : 200);
+    });
+}

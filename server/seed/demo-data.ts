@@ -1,0 +1,86 @@
+/**
+ * Demo data for Cà Mau (province code 96) after the 1/7/2025 reorganisation, when Bạc Liêu became
+ * part of it. Ward names and codes are real (QĐ 19/2025/QĐ-TTg); procedure codes are real mã TTHC
+ * from the national procedure database; people's names are invented.
+ */
+export const DEMO_PROVINCE = { code: '96', name: 'Tỉnh Cà Mau' };
+
+export const DEMO_PROVINCIAL_CENTRE = {
+  code: '96-TTPVHCC',
+  name: 'Trung tâm Phục vụ hành chính công tỉnh Cà Mau',
+  branches: [{ code: '96-TTPVHCC-BL', name: 'Chi nhánh Trung tâm Phục vụ hành chính công tỉnh Cà Mau tại Bạc Liêu' }],
+};
+
+export interface DemoCommune {
+  code: string;
+  name: string;
+  /** The centre's weakness in the synthetic data, if any (shown first in weak criteria). */
+  weak?: { criterion: string; counterIndex: number; procedureField: string };
+}
+
+export const DEMO_COMMUNES: DemoCommune[] = [
+  { code: '31825', name: 'Phường Bạc Liêu' },
+  { code: '31834', name: 'Phường Vĩnh Trạch' },
+  { code: '31840', name: 'Phường Hiệp Thành' },
+  // The seeded weak centre: staff attitude at counter 3 (land), mostly on land procedures.
+  { code: '31942', name: 'Phường Giá Rai', weak: { criterion: 'QUAY.2', counterIndex: 2, procedureField: 'Đất đai' } },
+  { code: '31951', name: 'Phường Láng Tròn' },
+];
+
+export const DEMO_AGENCIES = [
+  { code: '96-STP', name: 'Sở Tư pháp tỉnh Cà Mau' },
+  { code: '96-SNNMT', name: 'Sở Nông nghiệp và Môi trường tỉnh Cà Mau' },
+  { code: '96-SXD', name: 'Sở Xây dựng tỉnh Cà Mau' },
+];
+
+/** Counters of a centre: their names say which fields they receive. */
+export const DEMO_COUNTERS = [
+  { code: 'Q1', name: 'Quầy 1 – Hộ tịch, chứng thực', fields: ['Hộ tịch', 'Chứng thực'] },
+  { code: 'Q2', name: 'Quầy 2 – Cư trú, bảo trợ xã hội', fields: ['Cư trú', 'Bảo trợ xã hội', 'Giảm nghèo'] },
+  { code: 'Q3', name: 'Quầy 3 – Đất đai, xây dựng', fields: ['Đất đai', 'Hoạt động xây dựng'] },
+  { code: 'Q4', name: 'Quầy 4 – Hộ kinh doanh', fields: ['Hộ kinh doanh'] },
+];
+
+export const DEMO_PROCEDURES = [
+  { code: '1.001193', name: 'Đăng ký khai sinh', field: 'Hộ tịch' },
+  { code: '1.000894', name: 'Đăng ký kết hôn', field: 'Hộ tịch' },
+  { code: '1.000656', name: 'Đăng ký khai tử', field: 'Hộ tịch' },
+  { code: '1.004873', name: 'Cấp Giấy xác nhận tình trạng hôn nhân', field: 'Hộ tịch' },
+  { code: '2.000815', name: 'Chứng thực bản sao từ bản chính giấy tờ, văn bản', field: 'Chứng thực' },
+  { code: '2.000884', name: 'Chứng thực chữ ký trong các giấy tờ, văn bản', field: 'Chứng thực' },
+  { code: '1.004194', name: 'Đăng ký tạm trú', field: 'Cư trú' },
+  { code: '1.004222', name: 'Đăng ký thường trú', field: 'Cư trú' },
+  { code: '1.001699', name: 'Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật', field: 'Bảo trợ xã hội' },
+  { code: '1.011607', name: 'Công nhận hộ nghèo, hộ cận nghèo thường xuyên hằng năm', field: 'Giảm nghèo' },
+  { code: '1.012753', name: 'Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận lần đầu', field: 'Đất đai' },
+  { code: '1.013225', name: 'Cấp giấy phép xây dựng mới', field: 'Hoạt động xây dựng' },
+  { code: '2.000720', name: 'Đăng ký thay đổi nội dung đăng ký hộ kinh doanh', field: 'Hộ kinh doanh' },
+];
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Võ', 'Đặng', 'Bùi', 'Dương', 'Lâm', 'Tô', 'Quách'];
+const MIDDLE = ['Thị', 'Văn', 'Minh', 'Ngọc', 'Hoàng', 'Thanh', 'Kim', 'Hữu'];
+const GIVEN = ['An', 'Bình', 'Châu', 'Dung', 'Giang', 'Hạnh', 'Khoa', 'Linh', 'Mai', 'Nam', 'Phúc', 'Quyên', 'Sơn', 'Trang', 'Tú', 'Yến'];
+
+/** Invented official names, deterministic by index. */
+export function demoStaffName(index: number): string {
+  return `${FAMILY[index % FAMILY.length]} ${MIDDLE[(index * 7) % MIDDLE.length]} ${GIVEN[(index * 5) % GIVEN.length]}`;
+}
+
+export const POSITIVE_COMMENTS = [
+  'Cán bộ hướng dẫn tận tình, dễ hiểu. Cảm ơn Trung tâm.',
+  'Thủ tục nhanh gọn, không phải đi lại nhiều lần.',
+  'Nhân viên vui vẻ, lịch sự. Tôi rất hài lòng.',
+  'Nơi chờ sạch sẽ, có nước uống, có quạt mát.',
+  'Nhận kết quả đúng hẹn, có tin nhắn báo trước.',
+  'Được hướng dẫn nộp hồ sơ trực tuyến, tiện lợi.',
+];
+
+export const NEGATIVE_COMMENTS = [
+  'Cán bộ quầy 3 trả lời cộc lốc, không giải thích rõ giấy tờ còn thiếu.',
+  'Phải đi lại ba lần mới nộp được hồ sơ đất đai.',
+  'Chờ lâu quá, buổi chiều chỉ có một quầy làm việc.',
+  'Thái độ chưa tôn trọng người lớn tuổi, nói chuyện to tiếng.',
+  'Bảng niêm yết thủ tục khó đọc, chữ nhỏ.',
+  'Trả kết quả trễ hẹn mà không báo trước.',
+  'Máy bấm số hay bị hỏng.',
+];
