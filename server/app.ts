@@ -12,6 +12,10 @@ import { createIntake, type Intake } from './intake/intake.js';
 import { intakeRoutes } from './intake/routes.js';
 import { surveyPageRoutes } from './intake/survey-page.js';
 import { consoleLogger, type Logger } from './log.js';
+import { invitationRoutes, responseRateRoutes } from './invitations/routes.js';
+import { openApiRoutes } from './openapi/routes.js';
+import { qrRoutes } from './qr/routes.js';
+import { surveyPointRoutes } from './surveypoints/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -84,6 +88,11 @@ export function createApp(options: AppOptions) {
   app.route('/', intakeRoutes(deps, options.intake ?? createIntake(deps)));
   app.route('/', surveyPageRoutes(deps, survey));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/admin/survey-points', surveyPointRoutes(deps));
+  app.route('/api/admin/response-rate', responseRateRoutes(deps));
+  app.route('/api/v1/invitations', invitationRoutes(deps));
+  app.route('/api/qr', qrRoutes());
+  app.route('/api', openApiRoutes(deps));
   app.route('/s', uiRoutes(survey, 'survey'));
   app.route('/admin', uiRoutes(admin, 'admin'));
   app.get('/', (c) => c.redirect('/admin/'));

@@ -8,14 +8,14 @@ import { silentLogger } from '../log.js';
 import { consumeInvitation, resolveSurveyCode } from '../surveys/resolve.js';
 import { aSite, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { issueInvitation, type ApiKeyPrincipal } from './issue.js';
+import { issueInvitation, type InvitationIssuer } from './issue.js';
 
 let t: TestContext;
 let deps: Deps;
 let a: TestSite;
 let b: TestSite;
 
-async function keyFor(unitId: string): Promise<ApiKeyPrincipal> {
+async function keyFor(unitId: string): Promise<InvitationIssuer> {
   const unit = await t.db.kysely.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirstOrThrow();
   return { id: `key-${unitId}`, unitId, unitPath: unit.path };
 }

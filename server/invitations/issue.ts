@@ -1,3 +1,4 @@
+import type { ApiKeyPrincipal } from '../apikeys/keys.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/types.js';
 import { AppError, parseWith } from '../http.js';
@@ -11,12 +12,8 @@ import {
   type InvitationIssued,
 } from '../../schema/invitations.js';
 
-/** The caller of the integration API: an API key scoped to one unit's subtree. */
-export interface ApiKeyPrincipal {
-  id: string;
-  unitId: string;
-  unitPath: string;
-}
+/** Who issues: an API key scoped to one unit's subtree (the seed passes one of its own). */
+export type InvitationIssuer = Pick<ApiKeyPrincipal, 'id' | 'unitId' | 'unitPath'>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -35,7 +32,7 @@ interface TargetUnit {
 }
 
 /** The receiving unit: the one named by unitCode inside the key's subtree, else the key's own unit. */
-async function receivingUnit(tx: Db, key: ApiKeyPrincipal, unitCode: string | undefined): Promise<TargetUnit> {
+async function receivingUnit(tx: Db, key: InvitationIssuer, unitCode: string | undefined): Promise<TargetUnit> {
   const base = tx.selectFrom('units').select(['id', 'path', 'province_id']);
   if (unitCode === undefined) {
     const own = await base.where('id', '=', key.unitId).executeTakeFirst();
@@ -51,7 +48,7 @@ async function receivingUnit(tx: Db, key: ApiKeyPrincipal, unitCode: string | un
 }
 
 /** A counter by code within the receiving unit's subtree; the counter's own unit then receives the dossier. */
-async function receivingCounter(tx: Db, key: ApiKeyPrincipal, unit: TargetUnit, counterCode: string) {
+async function receivingCounter(tx: Db, key: InvitationIssuer, unit: TargetUnit, counterCode: string) {
   const named = await tx
     .selectFrom('counters as c')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
@@ -94,7 +91,7 @@ const toUtc = (iso: string | undefined) => (iso === undefined ? null : new Date(
  * keyed hash are stored. Issuing again for the same dossier at the same unit replaces a link that
  * was not used (the receipt was reprinted); once the dossier has been evaluated it is refused.
  */
-export async function issueInvitation(deps: Deps, key: ApiKeyPrincipal, raw: InvitationInput): Promise<InvitationIssued> {
+export async function issueInvitation(deps: Deps, key: InvitationIssuer, raw: InvitationInput): Promise<InvitationIssued> {
   const input: InvitationInputParsed = parseWith(InvitationInput, raw, 'request body');
   const token = newSecretToken();
   const now = deps.clock.now();

@@ -46,7 +46,7 @@ export async function responseRate(
               )
               .as('expired'),
           ])
-          .$if(dims.has('unit'), (q) => q.select(['u.id as unit_id', 'u.name as unit_name']).groupBy(['u.id', 'u.name', 'u.path']).orderBy('u.path'))
+          .$if(dims.has('unit'), (q) => q.select(['u.id as unit_id', 'u.name as unit_name']).groupBy(['u.id', 'u.name']).orderBy('u.name').orderBy('u.id'))
           .$if(dims.has('counter'), (q) =>
             q.select(['i.counter_id', 'c.name as counter_name']).groupBy(['i.counter_id', 'c.name', 'c.code']).orderBy('c.code'),
           )

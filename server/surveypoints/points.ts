@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, pathScopeCondition, scopePaths, type ScopeAccess } from '../auth/scope.js';
 import { sql, type Expression, type SqlBool } from 'kysely';
+import { recordAudit } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { Deps } from '../deps.js';
 import type { Db, SurveyPointRow } from '../db/types.js';
@@ -13,17 +14,6 @@ import type {
   SurveyPointView,
   UpdateSurveyPointInput,
 } from '../../schema/surveypoints.js';
-
-/** One admin change, written in the same transaction as the change itself. */
-export interface AuditChange {
-  action: string;
-  entity: 'survey_point';
-  entityId: string;
-  unitId: string;
-  before: unknown;
-  after: unknown;
-}
-export type AuditSink = (tx: Db, change: AuditChange) => Promise<void>;
 
 /** `<column> LIKE '<path>%'`, with LIKE's wildcards in the path escaped. */
 export function subtreeCondition(column: string, path: string): Expression<SqlBool> {
@@ -92,7 +82,7 @@ export async function listSurveyPoints(
     q = q.where(subtreeCondition('u.path', unit.path));
   }
   if (query.status) q = q.where('sp.status', '=', query.status);
-  const rows = await q.orderBy('u.path').orderBy('c.code').orderBy('sp.created_at').orderBy('sp.id').execute();
+  const rows = await q.orderBy('u.name').orderBy('u.id').orderBy('c.code').orderBy('sp.created_at').orderBy('sp.id').execute();
   return rows.map((r) => toView(config.publicBaseUrl, r));
 }
 
@@ -160,7 +150,6 @@ export async function createSurveyPoint(
   deps: Deps,
   actor: Actor,
   input: CreateSurveyPointInput,
-  audit: AuditSink,
 ): Promise<SurveyPointView> {
   const id = await deps.db.write(async (tx) => {
     await assertUnitInScope(tx, actor, input.unitId, 'surveys.write');
@@ -182,12 +171,13 @@ export async function createSurveyPoint(
       kiosk: input.kiosk,
     });
     const created = await pointInScope(tx, actor, row.id, 'surveys.write');
-    await audit(tx, {
+    await recordAudit(tx, {
+      actor,
+      at: deps.clock.now(),
       action: 'survey_point.create',
       entity: 'survey_point',
       entityId: row.id,
       unitId: row.unit_id,
-      before: null,
       after: auditState(created),
     });
     return row.id;
@@ -200,7 +190,6 @@ export async function updateSurveyPoint(
   actor: Actor,
   id: string,
   input: UpdateSurveyPointInput,
-  audit: AuditSink,
 ): Promise<SurveyPointView> {
   await deps.db.write(async (tx) => {
     const before = await pointInScope(tx, actor, id, 'surveys.write');
@@ -216,7 +205,9 @@ export async function updateSurveyPoint(
       .where('id', '=', id)
       .execute();
     const after = await pointInScope(tx, actor, id, 'surveys.write');
-    await audit(tx, {
+    await recordAudit(tx, {
+      actor,
+      at: deps.clock.now(),
       action: 'survey_point.update',
       entity: 'survey_point',
       entityId: id,
@@ -236,7 +227,6 @@ export async function rotateSurveyPointCode(
   deps: Deps,
   actor: Actor,
   id: string,
-  audit: AuditSink,
 ): Promise<SurveyPointView> {
   await deps.db.write(async (tx) => {
     const before = await pointInScope(tx, actor, id, 'surveys.write');
@@ -244,7 +234,9 @@ export async function rotateSurveyPointCode(
     await tx.insertInto('retired_codes').values({ code: before.code, survey_point_id: id, retired_at: now }).execute();
     const code = await freshSurveyCode(tx);
     await tx.updateTable('survey_points').set({ code, updated_at: now }).where('id', '=', id).execute();
-    await audit(tx, {
+    await recordAudit(tx, {
+      actor,
+      at: deps.clock.now(),
       action: 'survey_point.rotate_code',
       entity: 'survey_point',
       entityId: id,

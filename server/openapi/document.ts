@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
+import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
+import { instrumentId } from '../../schema/instrument.js';
+import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
+import { QUAY_V1 } from '../instruments/catalogue.js';
+import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
+
+type Json = { [key: string]: unknown };
+
+/** JSON Schema 2020-12 (the dialect of OpenAPI 3.1) straight from the zod contract the server parses with. */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** A fixed, well-formed token so the document is the same on every start. */
+export const EXAMPLE_TOKEN = 'Qm9uIGRlIGtoYW8gc2F0IC0gdmkgZHUgbWluaCBob2E';
+export const EXAMPLE_SURVEY_CODE = 'k7mq3xw9pa';
+
+export const EXAMPLE_INVITATION_INPUT = {
+  dossierCode: 'H96.31942-261120-0001',
+  counterCode: 'Q1',
+  receivedAt: '2026-11-20T09:30:00+07:00',
+  dueAt: '2026-11-25T17:00:00+07:00',
+  expiresInDays: 30,
+} satisfies z.input<typeof InvitationInput>;
+
+const EXAMPLE_INVITATION_FULL = {
+  ...EXAMPLE_INVITATION_INPUT,
+  dossierCode: 'H96.31942-261120-0002',
+  unitCode: '31942-TT',
+  procedureCode: '1.001193',
+  staffCode: 'CB07',
+  returnedAt: '2026-11-24T15:10:00+07:00',
+} satisfies z.input<typeof InvitationInput>;
+
+export const EXAMPLE_RESPONSE = {
+  id: '0b6c8f1e-3d2a-4c5b-9e7f-1a2b3c4d5e6f',
+  code: EXAMPLE_SURVEY_CODE,
+  instrumentId: instrumentId(QUAY_V1.code, QUAY_V1.version),
+  answers: { 'QUAY.1': 5, 'QUAY.2': 4, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 5 },
+  comment: 'Cán bộ hướng dẫn tận tình, dễ hiểu.',
+  lang: 'vi',
+  kiosk: false,
+} satisfies z.input<typeof SurveyResponseInput>;
+
+function errorResponse(description: string, codes: readonly ErrorCode[]) {
+  return {
+    description: `${description} (error.code: ${codes.join(', ')})`,
+    content: {
+      'application/json': {
+        schema: ref('ErrorBody'),
+        examples: Object.fromEntries(
+          codes.map((code) => [code, { value: { error: { code, message: `Example message for ${code}` } } }]),
+        ),
+      },
+    },
+  };
+}
+
+const json = (schema: Json, examples: Record<string, { summary?: string; value: unknown }>) => ({
+  'application/json': { schema, examples },
+});
+
+/**
+ * The integration API as OpenAPI 3.1: the per-dossier invitation call for one-stop systems, and the
+ * two calls the survey page makes (anyone can build their own kiosk or portal form on them). Every
+ * schema is generated from the zod schema that the server itself validates with, so they cannot drift.
+ */
+export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
+  const link = surveyUrl(publicBaseUrl, EXAMPLE_TOKEN);
+  const issued: InvitationIssued = {
+    id: 'x3kq8m2v7wz4p9ta',
+    url: link,
+    qrSvg: await qrSvg(link),
+    qrPngBase64: (await qrPng(link, 'receipt')).toString('base64'),
+    expiresAt: '2026-12-20T02:30:00.000Z',
+  };
+  const survey: PublicSurvey = {
+    code: EXAMPLE_SURVEY_CODE,
+    kind: 'point',
+    unitName: 'Trung tâm Phục vụ hành chính công phường Bến Thành',
+    counterName: 'Quầy 1',
+    procedureName: null,
+    kiosk: false,
+    instrument: { id: EXAMPLE_RESPONSE.instrumentId, definition: QUAY_V1 },
+  };
+  const code = {
+    name: 'code',
+    in: 'path',
+    required: true,
+    description: 'A survey-point code (10 characters, printed in the counter QR) or a 43-character invitation token.',
+    schema: { type: 'string', minLength: 4, maxLength: 200 },
+    examples: { point: { value: EXAMPLE_SURVEY_CODE }, invitation: { value: EXAMPLE_TOKEN } },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'SIPAS survey platform — integration API',
+      version: '1.0.0',
+      description:
+        'Per-dossier survey invitations for one-stop (một cửa) software, and the public survey calls. ' +
+        'Errors always have the shape {"error": {"code", "message", "issues"?}}; switch on error.code.',
+    },
+    servers: [{ url: publicBaseUrl }],
+    tags: [
+      { name: 'invitations', description: 'Single-use survey links per dossier (API key)' },
+      { name: 'survey', description: 'What the citizen survey page calls (public)' },
+    ],
+    paths: {
+      '/api/v1/invitations': {
+        post: {
+          tags: ['invitations'],
+          operationId: 'issueInvitation',
+          summary: 'Issue a single-use survey link for one dossier',
+          description:
+            'Returns the link (print it on the receipt or send it by SMS) and the same link as a QR code. ' +
+            'The token is shown only in this reply; the server keeps its SHA-256, and the dossier code only as a keyed hash. ' +
+            'Issuing again for the same dossier replaces a link not yet used; once the dossier is evaluated the call answers 409. ' +
+            "An API key may only issue for its own unit's subtree (403 forbidden_unit).",
+          security: [{ apiKey: [] }],
+          requestBody: {
+            required: true,
+            content: json(ref('InvitationInput'), {
+              atCounter: { summary: 'A dossier received at counter Q1', value: EXAMPLE_INVITATION_INPUT },
+              withCatalogue: { summary: 'With centre, procedure (mã TTHC) and official', value: EXAMPLE_INVITATION_FULL },
+            }),
+          },
+          responses: {
+            '201': { description: 'Issued', content: json(ref('InvitationIssued'), { issued: { value: issued } }) },
+            '400': errorResponse('The body is not valid, or names an unknown unit, counter, procedure or official', [
+              'validation_failed',
+              'invalid_json',
+            ]),
+            '401': errorResponse('Missing, unknown or revoked API key', ['unauthenticated']),
+            '403': errorResponse("The counter or unit belongs to another unit than the key's", ['forbidden_unit']),
+            '409': errorResponse('This dossier has already been evaluated', ['conflict']),
+            '413': errorResponse('Body too large', ['payload_too_large']),
+            '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
+          },
+        },
+      },
+      '/api/survey/{code}': {
+        get: {
+          tags: ['survey'],
+          operationId: 'getSurvey',
+          summary: 'What the survey page shows for a QR code or invitation link',
+          parameters: [code],
+          responses: {
+            '200': { description: 'The survey to show', content: json(ref('PublicSurvey'), { counter: { value: survey } }) },
+            '404': errorResponse('Unknown code or invitation', ['not_found', 'invitation_invalid']),
+            '409': errorResponse('The survey point is closed, or the invitation was used', ['survey_point_closed', 'invitation_used']),
+            '410': errorResponse('The QR code was replaced, or the invitation expired', ['survey_point_retired', 'invitation_expired']),
+          },
+        },
+      },
+      '/api/responses': {
+        post: {
+          tags: ['survey'],
+          operationId: 'submitResponse',
+          summary: 'Submit a completed survey',
+          description:
+            'The id is generated on the device (UUID), so retrying after a network failure is safe: a repeat answers 200 duplicate. ' +
+            'An invitation token is single-use: of concurrent submissions with one token exactly one is accepted.',
+          requestBody: {
+            required: true,
+            content: json(ref('SurveyResponseInput'), { counter: { value: EXAMPLE_RESPONSE } }),
+          },
+          responses: {
+            '201': { description: 'Accepted and stored durably', content: json(ref('SubmitResult'), { accepted: { value: { id: EXAMPLE_RESPONSE.id, status: 'accepted' } } }) },
+            '200': { description: 'Already stored earlier (same id)', content: json(ref('SubmitResult'), { duplicate: { value: { id: EXAMPLE_RESPONSE.id, status: 'duplicate' } } }) },
+            '400': errorResponse('The answers do not fit the instrument', ['validation_failed', 'invalid_json']),
+            '404': errorResponse('Unknown code or invitation', ['not_found', 'invitation_invalid']),
+            '409': errorResponse('Closed survey point, invitation already used, or the survey changed instrument since the page loaded', [
+              'survey_point_closed',
+              'invitation_used',
+              'wrong_instrument',
+            ]),
+            '410': errorResponse('Replaced QR code, or expired invitation', ['survey_point_retired', 'invitation_expired']),
+            '413': errorResponse('Body too large', ['payload_too_large']),
+            '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
+            '503': errorResponse('Storage briefly unavailable; retry after the Retry-After header', ['storage_unavailable']),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key created in the admin pages for one unit (starts with sipas_). Send Authorization: Bearer <key>.',
+        },
+      },
+      schemas: {
+        InvitationInput: schemaOf(InvitationInput, 'input'),
+        InvitationIssued: schemaOf(InvitationIssued, 'output'),
+        PublicSurvey: schemaOf(PublicSurvey, 'output'),
+        SurveyResponseInput: schemaOf(SurveyResponseInput, 'input'),
+        SubmitResult: schemaOf(SubmitResult, 'output'),
+        ErrorBody: schemaOf(ErrorBody, 'output'),
+      },
+    },
+  };
+}
