@@ -1,0 +1,21 @@
+export {
+  applyRollupDeltas,
+  computeRollupDeltas,
+  negateRollupDeltas,
+  NA_SCORE,
+  RollupAccumulator,
+  type BinaryItemLookup,
+  type RollupDeltas,
+  type RollupSource,
+} from './deltas.js';
+export { binaryItemLookup, rebuildRollups, rollupSourceFromRow, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export {
+  readCounts,
+  readHeat,
+  readResponseCounts,
+  sliceRange,
+  type CountsFilter,
+  type GroupCounts,
+  type GroupResponses,
+  type HeatCell,
+} from './read.js';

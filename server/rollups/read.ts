@@ -1,0 +1,264 @@
+import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
+import type { Counts, CountsByItem, CountsGroupBy } from '../../schema/scoring.js';
+import type { Database, Db } from '../db/types.js';
+import { addDays } from '../time.js';
+
+/**
+ * Which counts a dashboard wants. Units are either an already-scoped id list or a subtree
+ * (units.path prefix); days are Vietnam-local and inclusive at both ends.
+ */
+export interface CountsFilter {
+  unitIds?: readonly string[];
+  unitPathPrefix?: string;
+  from: string;
+  to: string;
+  instrumentId?: string;
+  counterId?: string;
+  staffId?: string;
+  procedureId?: string;
+  channel?: string;
+  groupBy?: CountsGroupBy;
+}
+
+/** Counts per item for one group and one instrument: what the scoring engine takes. */
+export interface GroupCounts {
+  /** The unit/counter/staff/procedure id, channel, YYYY-MM or YYYY-MM-DD; '' when not grouped or not recorded. */
+  group: string;
+  instrumentId: string;
+  counts: CountsByItem;
+}
+
+export interface GroupResponses {
+  group: string;
+  instrumentId: string;
+  n: number;
+}
+
+export interface HeatCell {
+  /** ISO weekday, 1 = Monday … 7 = Sunday */
+  weekday: number;
+  hour: number;
+  nValid: number;
+  nDissatisfied: number;
+}
+
+type UnitScoped = 'rollup_fine' | 'rollup_unit_day' | 'rollup_unit_month' | 'rollup_heat' | 'rollup_response_day';
+
+const monthOf = (day: string) => day.slice(0, 7);
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** The last day of a YYYY-MM month. */
+const lastDay = (month: string) => addDays(`${nextMonth(month)}-01`, -1);
+
+/**
+ * Splits [from, to] into whole months (read from the monthly rollup) and the partial months at
+ * either edge (read day by day).
+ */
+export function sliceRange(from: string, to: string): { months: [string, string] | null; days: [string, string][] } {
+  if (from > to) return { months: null, days: [] };
+  const firstFull = from.endsWith('-01') ? monthOf(from) : nextMonth(monthOf(from));
+  const lastFull = to === lastDay(monthOf(to)) ? monthOf(to) : previousMonth(monthOf(to));
+  if (firstFull > lastFull) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < `${firstFull}-01`) days.push([from, addDays(`${firstFull}-01`, -1)]);
+  if (to > lastDay(lastFull)) days.push([`${nextMonth(lastFull)}-01`, to]);
+  return { months: [firstFull, lastFull], days };
+}
+
+/** LIKE pattern for a path prefix; paths are ids and slashes, but escape anyway. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function unitCondition<T extends UnitScoped>(eb: ExpressionBuilder<Database, T>, filter: CountsFilter): Expression<SqlBool>[] {
+  const conditions: Expression<SqlBool>[] = [];
+  const unitId = sql.ref<string>('unit_id');
+  if (filter.unitIds) conditions.push(eb(unitId, 'in', filter.unitIds.length ? [...filter.unitIds] : ['']));
+  if (filter.unitPathPrefix !== undefined) {
+    const pattern = likePrefix(filter.unitPathPrefix);
+    conditions.push(sql<SqlBool>`unit_id in (select units.id from units where units.path like ${pattern} escape '\\')`);
+  }
+  return conditions;
+}
+
+const hasFineFilter = (f: CountsFilter) =>
+  f.counterId !== undefined || f.staffId !== undefined || f.procedureId !== undefined || f.channel !== undefined;
+
+interface CountRow {
+  grp?: string;
+  instrument_id: string;
+  criterion: string;
+  score: number;
+  n: number | string | bigint;
+}
+
+function fold(rows: Iterable<CountRow>, into: Map<string, GroupCounts>): void {
+  for (const row of rows) {
+    const group = row.grp ?? '';
+    const key = `${group}\u0001${row.instrument_id}`;
+    let entry = into.get(key);
+    if (!entry) {
+      entry = { group, instrumentId: row.instrument_id, counts: {} };
+      into.set(key, entry);
+    }
+    const counts: Counts = (entry.counts[row.criterion] ??= [0, 0, 0, 0, 0, 0]);
+    if (row.score >= 0 && row.score <= 5) counts[row.score as 0 | 1 | 2 | 3 | 4 | 5] += Number(row.n);
+  }
+}
+
+const byGroupThenInstrument = <T extends { group: string; instrumentId: string }>(a: T, b: T) =>
+  a.group < b.group ? -1 : a.group > b.group ? 1 : a.instrumentId < b.instrumentId ? -1 : a.instrumentId > b.instrumentId ? 1 : 0;
+
+/** The rollup_fine / rollup_response_day column (or expression) a groupBy reads. */
+function fineGroup(groupBy: CountsGroupBy) {
+  switch (groupBy) {
+    case 'none':
+      return null;
+    case 'unit':
+      return sql<string>`unit_id`;
+    case 'counter':
+      return sql<string>`counter_id`;
+    case 'staff':
+      return sql<string>`staff_id`;
+    case 'procedure':
+      return sql<string>`procedure_id`;
+    case 'channel':
+      return sql<string>`channel`;
+    case 'month':
+      return sql<string>`substr(day, 1, 7)`;
+    case 'day':
+      return sql<string>`day`;
+  }
+}
+
+async function readFine(db: Db, filter: CountsFilter, groupBy: CountsGroupBy): Promise<CountRow[]> {
+  const group = fineGroup(groupBy);
+  let query = db
+    .selectFrom('rollup_fine')
+    .select(['instrument_id', 'criterion', 'score'])
+    .select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]))
+    .groupBy(['instrument_id', 'criterion', 'score']);
+  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
+  if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
+  if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
+  if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
+  if (group) return query.select(group.as('grp')).groupBy(group).execute();
+  return query.execute();
+}
+
+async function readUnitDays(
+  db: Db,
+  filter: CountsFilter,
+  groupBy: 'none' | 'unit' | 'month' | 'day',
+  ranges: [string, string][],
+): Promise<CountRow[]> {
+  if (ranges.length === 0) return [];
+  const group = groupBy === 'none' ? null : groupBy === 'month' ? sql<string>`substr(day, 1, 7)` : sql<string>`${sql.ref(groupBy === 'unit' ? 'unit_id' : 'day')}`;
+  let query = db
+    .selectFrom('rollup_unit_day')
+    .select(['instrument_id', 'criterion', 'score'])
+    .select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where((eb) =>
+      eb.and([...unitCondition(eb, filter), eb.or(ranges.map(([a, b]) => eb.and([eb('day', '>=', a), eb('day', '<=', b)])))]),
+    )
+    .groupBy(['instrument_id', 'criterion', 'score']);
+  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+  if (group) return query.select(group.as('grp')).groupBy(group).execute();
+  return query.execute();
+}
+
+async function readUnitMonths(
+  db: Db,
+  filter: CountsFilter,
+  groupBy: 'none' | 'unit' | 'month',
+  [first, last]: [string, string],
+): Promise<CountRow[]> {
+  const group = groupBy === 'none' ? null : sql<string>`${sql.ref(groupBy === 'unit' ? 'unit_id' : 'month')}`;
+  let query = db
+    .selectFrom('rollup_unit_month')
+    .select(['instrument_id', 'criterion', 'score'])
+    .select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('month', '>=', first), eb('month', '<=', last)]))
+    .groupBy(['instrument_id', 'criterion', 'score']);
+  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+  if (group) return query.select(group.as('grp')).groupBy(group).execute();
+  return query.execute();
+}
+
+/**
+ * Answer counts ([na, 1..5] per item) per group and instrument. Without a counter/staff/procedure/
+ * channel filter, a range is read from the monthly rollup for its whole months plus the daily one
+ * for the partial months at its edges (a few hundred rows for a centre-quarter, whatever the number
+ * of responses); otherwise from rollup_fine.
+ */
+export async function readCounts(db: Db, filter: CountsFilter): Promise<GroupCounts[]> {
+  const groupBy = filter.groupBy ?? 'none';
+  const result = new Map<string, GroupCounts>();
+  if (filter.from > filter.to) return [];
+  if (hasFineFilter(filter) || groupBy === 'counter' || groupBy === 'staff' || groupBy === 'procedure' || groupBy === 'channel') {
+    fold(await readFine(db, filter, groupBy), result);
+  } else if (groupBy === 'day') {
+    fold(await readUnitDays(db, filter, groupBy, [[filter.from, filter.to]]), result);
+  } else {
+    const { months, days } = sliceRange(filter.from, filter.to);
+    if (months) fold(await readUnitMonths(db, filter, groupBy, months), result);
+    fold(await readUnitDays(db, filter, groupBy, days), result);
+  }
+  return [...result.values()].sort(byGroupThenInstrument);
+}
+
+/** Responses (not answers) per group and instrument, from rollup_response_day. */
+export async function readResponseCounts(db: Db, filter: CountsFilter): Promise<GroupResponses[]> {
+  if (filter.from > filter.to) return [];
+  const group = fineGroup(filter.groupBy ?? 'none');
+  let query = db
+    .selectFrom('rollup_response_day')
+    .select('instrument_id')
+    .select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]))
+    .groupBy('instrument_id');
+  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
+  if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
+  if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
+  if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
+  const rows: { grp?: string; instrument_id: string; n: number | string | bigint }[] = group
+    ? await query.select(group.as('grp')).groupBy(group).execute()
+    : await query.execute();
+  return rows
+    .map((r) => ({ group: r.grp ?? '', instrumentId: r.instrument_id, n: Number(r.n) }))
+    .sort(byGroupThenInstrument);
+}
+
+/**
+ * The weekday × hour dissatisfaction grid, by whole months: every month that the range touches
+ * counts in full (the heat rollup is monthly).
+ */
+export async function readHeat(
+  db: Db,
+  filter: Pick<CountsFilter, 'unitIds' | 'unitPathPrefix' | 'from' | 'to' | 'counterId'>,
+): Promise<HeatCell[]> {
+  if (filter.from > filter.to) return [];
+  let query = db
+    .selectFrom('rollup_heat')
+    .select(['weekday', 'hour'])
+    .select((eb) => [eb.fn.sum<number>('n_valid').as('n_valid'), eb.fn.sum<number>('n_dissatisfied').as('n_dissatisfied')])
+    .where((eb) =>
+      eb.and([...unitCondition(eb, filter), eb('month', '>=', monthOf(filter.from)), eb('month', '<=', monthOf(filter.to))]),
+    )
+    .groupBy(['weekday', 'hour'])
+    .orderBy('weekday')
+    .orderBy('hour');
+  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
+  const rows = await query.execute();
+  return rows.map((r) => ({ weekday: r.weekday, hour: r.hour, nValid: Number(r.n_valid), nDissatisfied: Number(r.n_dissatisfied) }));
+}
