@@ -30,6 +30,7 @@ interface DemoCounter {
 
 interface DemoCentre {
   id: string;
+  path: string;
   code: string;
   name: string;
   /** Relative share of the province's responses. */
@@ -122,6 +123,7 @@ export async function seedReference(deps: Deps): Promise<DemoReference> {
         .execute();
       centres.push({
         id: spec.unit.id,
+        path: spec.unit.path,
         code: spec.code,
         name: spec.name,
         volume: spec.volume,

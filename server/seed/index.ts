@@ -1,21 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { generatePassword, hashPassword } from '../auth/password.js';
+import { insertApiKey } from '../apikeys/keys.js';
+import { fixedClock } from '../clock.js';
+import type { Role } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
-import { seedReference, seedResponses } from './demo.js';
+import { newId } from '../ids.js';
+import { requireInstrument } from '../instruments/store.js';
+import { prepareResponse } from '../intake/prepare.js';
+import { writeBatch } from '../intake/store.js';
+import { issueInvitation } from '../invitations/issue.js';
+import { resolveSurveyCode } from '../surveys/resolve.js';
+import { addDays, vnLocalParts } from '../time.js';
+import { DEMO_INSTRUMENT_ID, seedReference, seedResponses, type DemoReference } from './demo.js';
+import { SeededRandom } from './random.js';
 
 export interface DemoSeedOptions {
   responses: number;
   seed: number;
+  /** Per-dossier invitations to issue over the last 8 weeks (about 45% answered). */
+  invitations?: number;
   onProgress?: (written: number) => void;
 }
 
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+  /** Code of the unit the role is granted on (null for the system admin). */
+  unitCode: string | null;
+}
+
 export interface DemoSeedResult {
-  /** A counter's survey code, for the printed `Survey:` link. */
+  /** A counter's survey code at the demo centre, for the printed `Survey:` link. */
   surveyCode: string;
-  /** Lines to print once: demo login and API key (shown only now, stored hashed). */
+  /** Code of the demo centre (the one with the seeded weakness). */
+  centreCode: string;
+  accounts: DemoAccount[];
+  apiKey: string;
+  /** Lines to print once: the admin login and the API key (shown only now, stored hashed). */
   lines: string[];
 }
 
-/** The demo province with its centres, accounts, API key and synthetic responses, on an empty database. */
+/** The demo province with its centres, accounts, API key, invitations and responses, on an empty database. */
 export async function seedDemo(deps: Deps, options: DemoSeedOptions): Promise<DemoSeedResult> {
   const existing = await deps.db.kysely.selectFrom('units').select('id').limit(1).executeTakeFirst();
   if (existing) {
@@ -23,6 +50,106 @@ export async function seedDemo(deps: Deps, options: DemoSeedOptions): Promise<De
   }
   const ref = await seedReference(deps);
   await seedResponses(deps, ref, { count: options.responses, seed: options.seed, onProgress: options.onProgress });
-  const weakCentre = ref.centres.find((c) => c.weak) ?? ref.centres[0]!;
-  return { surveyCode: weakCentre.counters[0]!.surveyCode, lines: [] };
+  const centre = ref.centres.find((c) => c.weak) ?? ref.centres[0]!;
+  const accounts = await seedAccounts(deps, ref, centre.code);
+  const now = deps.clock.now();
+  const apiKey = await deps.db.write((tx) => insertApiKey(tx, { unitId: centre.id, name: 'Phần mềm một cửa (demo)', createdBy: null, at: now }));
+  await seedInvitations(deps, ref, { id: apiKey.id, unitId: centre.id, unitPath: centre.path }, options.invitations ?? 200, options.seed);
+  const admin = accounts[0]!;
+  return {
+    surveyCode: centre.counters[0]!.surveyCode,
+    centreCode: centre.code,
+    accounts,
+    apiKey: apiKey.key,
+    lines: [`Login: ${admin.username} / ${admin.password}`, `API key: ${apiKey.key}`],
+  };
+}
+
+/** One account per role: the system admin, the province's officer and viewer, and two centre supervisors. */
+async function seedAccounts(deps: Deps, ref: DemoReference, weakCentreCode: string): Promise<DemoAccount[]> {
+  const otherCentre = ref.centres.find((c) => c.code !== weakCentreCode && c.code.endsWith('-TTPVHCC') && /^\d{5}/.test(c.code))!;
+  const specs: { username: string; name: string; role: Role; unitCode: string | null }[] = [
+    { username: 'admin', name: 'Quản trị hệ thống', role: 'system_admin', unitCode: null },
+    { username: 'camau.tinh', name: 'Văn phòng UBND tỉnh Cà Mau', role: 'provincial_officer', unitCode: '96' },
+    { username: 'giarai.giamsat', name: 'Giám sát TT PVHCC phường Giá Rai', role: 'centre_supervisor', unitCode: weakCentreCode },
+    { username: 'baclieu.giamsat', name: `Giám sát ${otherCentre.name}`, role: 'centre_supervisor', unitCode: otherCentre.code },
+    { username: 'camau.xem', name: 'Cán bộ theo dõi (chỉ xem)', role: 'viewer', unitCode: '96' },
+  ];
+  const unitIds = new Map<string, string>([['96', ref.provinceId], ...ref.centres.map((c) => [c.code, c.id] as [string, string])]);
+  const accounts: DemoAccount[] = [];
+  const now = deps.clock.now().toISOString();
+  for (const spec of specs) {
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    await deps.db.write(async (tx) => {
+      const userId = newId();
+      await tx
+        .insertInto('users')
+        .values({ id: userId, username: spec.username, display_name: spec.name, password_hash: passwordHash, created_at: now, password_changed_at: now })
+        .execute();
+      await tx
+        .insertInto('role_grants')
+        .values({ id: newId(), user_id: userId, unit_id: spec.unitCode ? unitIds.get(spec.unitCode)! : null, role: spec.role, created_at: now })
+        .execute();
+    });
+    accounts.push({ username: spec.username, password, role: spec.role, unitCode: spec.unitCode });
+  }
+  return accounts;
+}
+
+/**
+ * Invitations issued by the one-stop software over the last 8 weeks, each through the real issuing
+ * and intake code with a clock set to that day; about 45% are answered a few days later.
+ */
+async function seedInvitations(
+  deps: Deps,
+  ref: DemoReference,
+  issuer: { id: string; unitId: string; unitPath: string },
+  count: number,
+  seed: number,
+): Promise<void> {
+  const random = new SeededRandom(seed + 1);
+  const centre = ref.centres.find((c) => c.id === issuer.unitId)!;
+  const today = vnLocalParts(deps.clock.now()).day;
+  const instrument = await requireInstrument(deps.db.kysely, DEMO_INSTRUMENT_ID);
+  for (let i = 0; i < count; i++) {
+    const day = addDays(today, -random.int(56));
+    const issuedAt = new Date(`${day}T0${1 + random.int(8)}:${String(10 + random.int(49))}:00Z`);
+    const counter = random.pick(centre.counters);
+    const procedureId = random.pick(counter.procedureIds);
+    const procedure = ref.procedures.find((p) => p.id === procedureId)!;
+    const dueAt = new Date(issuedAt.getTime() + (3 + random.int(10)) * 86400_000);
+    const late = random.next() < 0.12;
+    const returnedAt = new Date(dueAt.getTime() + (late ? 1 + random.int(4) : -random.int(3)) * 86400_000);
+    const clock = fixedClock(issuedAt.toISOString());
+    const issued = await issueInvitation({ ...deps, clock }, issuer, {
+      dossierCode: `000.00.${String(random.int(99)).padStart(2, '0')}.H12-${day.slice(2).replaceAll('-', '')}-${String(i).padStart(4, '0')}`,
+      procedureCode: procedure.code,
+      counterCode: counter.code,
+      receivedAt: issuedAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+      returnedAt: returnedAt.toISOString(),
+      expiresInDays: 30,
+    });
+    const answeredAt = new Date(Math.min(returnedAt.getTime() + 86400_000, deps.clock.now().getTime()));
+    if (random.next() >= 0.45 || answeredAt <= issuedAt) continue;
+    const token = issued.url.slice(issued.url.lastIndexOf('/') + 1);
+    const answerClock = fixedClock(answeredAt.toISOString());
+    const target = await resolveSurveyCode(deps.db.kysely, answerClock, token);
+    const score = () => (late ? 2 + random.int(3) : 3 + random.int(3));
+    const prepared = prepareResponse(
+      {
+        id: randomUUID(),
+        code: token,
+        instrumentId: DEMO_INSTRUMENT_ID,
+        answers: { 'QUAY.1': score(), 'QUAY.2': score(), 'QUAY.3': score(), 'QUAY.4': score(), 'QUAY.ALL': score() },
+        lang: 'vi',
+        kiosk: false,
+      },
+      target,
+      instrument.definition,
+      { now: answeredAt, commentMaxChars: deps.config.commentMaxChars, deviceMarks: [] },
+    );
+    await deps.db.write((tx) => writeBatch(tx, [prepared], { deviceLimitPerHour: deps.config.deviceLimitPerHour, kioskMinGapSeconds: 0 }));
+  }
 }
