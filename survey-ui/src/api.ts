@@ -33,13 +33,23 @@ function isPublicSurvey(value: unknown): value is PublicSurvey {
   );
 }
 
-/** The survey the server embedded in index.html to save a round trip, when it is the one asked for. */
-export function embeddedSurvey(doc: Pick<Document, 'getElementById'>, code: string): PublicSurvey | null {
+function errorCodeOf(body: unknown): string | undefined {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  return typeof error?.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * What the server embedded in index.html to save a round trip: the survey, when it is the one
+ * asked for, or the error page to show (retired, closed, used…); null when there is nothing usable.
+ */
+export function embeddedLoad(doc: Pick<Document, 'getElementById'>, code: string): LoadResult | null {
   const text = doc.getElementById('survey-data')?.textContent;
   if (!text) return null;
   try {
     const data: unknown = JSON.parse(text);
-    return isPublicSurvey(data) && data.code === code ? data : null;
+    if (isPublicSurvey(data)) return data.code === code ? { kind: 'ok', survey: data } : null;
+    const errorCode = errorCodeOf(data);
+    return errorCode ? { kind: 'error', code: errorCode } : null;
   } catch {
     return null;
   }
@@ -72,8 +82,7 @@ export async function fetchSurvey(code: string): Promise<LoadResult> {
   }
   const body = await bodyOf(response);
   if (response.ok && isPublicSurvey(body)) return { kind: 'ok', survey: body };
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  return { kind: 'error', code: typeof error?.code === 'string' ? error.code : 'other' };
+  return { kind: 'error', code: errorCodeOf(body) ?? 'other' };
 }
 
 /** One delivery attempt; a network failure or timeout means "try again later". */

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { embeddedSurvey, fetchSurvey, postResponse, type LoadResult } from './api.js';
+import { embeddedLoad, fetchSurvey, postResponse, type LoadResult } from './api.js';
 import { translator, type Translate } from './i18n.js';
 import { createOutbox, type Delivery } from './outbox.js';
 import { applyPrefs, loadPrefs, savePrefs, TEXT_SIZES, type Prefs } from './prefs.js';
@@ -15,8 +15,7 @@ interface AppProps {
 
 function initialLoad(code: string): LoadResult | null {
   if (!code) return { kind: 'error', code: 'not_found' };
-  const survey = embeddedSurvey(document, code);
-  return survey ? { kind: 'ok', survey } : null;
+  return embeddedLoad(document, code);
 }
 
 /** Loads the survey (embedded in the page, else fetched), owns display choices and the outbox. */

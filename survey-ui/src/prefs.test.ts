@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromPath, embeddedSurvey } from './api.js';
 import { applyPrefs, DEFAULT_PREFS, deviceMark, loadPrefs, PREFS_KEY, savePrefs } from './prefs.js';
-import { memoryStore, quayLike } from './test-builders.js';
+import { memoryStore } from './test-builders.js';
 
 describe('display preferences', () => {
   it('default to Vietnamese, normal text, normal contrast', () => {
@@ -38,35 +37,5 @@ describe('deviceMark', () => {
     expect(mark).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deviceMark(store)).toBe(mark);
     expect(deviceMark(memoryStore())).not.toBe(mark);
-  });
-});
-
-describe('survey location', () => {
-  it('reads the code from /s/<code>', () => {
-    expect(codeFromPath('/s/ABCDEFGHJK')).toBe('ABCDEFGHJK');
-    expect(codeFromPath('/s/ABCDEFGHJK/')).toBe('ABCDEFGHJK');
-    expect(codeFromPath('/s/a%2Db')).toBe('a-b');
-    expect(codeFromPath('/s/')).toBe('');
-    expect(codeFromPath('/s/%E0%A4%A')).toBe('');
-  });
-
-  it('uses the survey embedded in the page only when it is the one asked for and well formed', () => {
-    const survey = {
-      code: 'ABCDEFGHJK',
-      kind: 'point',
-      unitName: 'Trung tâm',
-      counterName: null,
-      procedureName: null,
-      kiosk: false,
-      instrument: { id: 'QUAY@1', definition: quayLike() },
-    };
-    const page = (text: string | null) => ({
-      getElementById: (id: string) => (id === 'survey-data' && text !== null ? ({ textContent: text } as HTMLElement) : null),
-    });
-    expect(embeddedSurvey(page(JSON.stringify(survey)), 'ABCDEFGHJK')).toEqual(survey);
-    expect(embeddedSurvey(page(JSON.stringify(survey)), 'OTHERCODE1')).toBeNull();
-    expect(embeddedSurvey(page(JSON.stringify({ ...survey, instrument: {} })), 'ABCDEFGHJK')).toBeNull();
-    expect(embeddedSurvey(page('{"code":'), 'ABCDEFGHJK')).toBeNull();
-    expect(embeddedSurvey(page(null), 'ABCDEFGHJK')).toBeNull();
   });
 });

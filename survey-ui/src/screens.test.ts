@@ -25,7 +25,7 @@ describe('planScreens', () => {
     const definition = s17Like();
     definition.items.push(anItem('S17.ALL', null));
     const screens = planScreens(definition);
-    expect(screens.at(-1)).toEqual({ title: null, items: [definition.items.at(-1)] });
+    expect(screens.at(-1)).toEqual({ title: 'overall', items: [definition.items.at(-1)] });
   });
 
   it('shows every item exactly once, whatever the catalogue looks like', () => {

@@ -2,8 +2,8 @@ import type { InstrumentDefinition, Item, LocalizedText } from '../../schema/ins
 import type { Answers } from './draft.js';
 
 export interface QuestionScreen {
-  /** The factor the questions belong to, or null for a screen of mixed short questions. */
-  title: LocalizedText | null;
+  /** The factor's title; 'overall' for the closing questions of no factor; null for a screen of a short instrument. */
+  title: LocalizedText | 'overall' | null;
   items: Item[];
 }
 
@@ -30,7 +30,7 @@ export function planScreens(definition: InstrumentDefinition): QuestionScreen[] 
     .map((factor) => ({ title: factor.title, items: items.filter((item) => item.factor === factor.code) }))
     .filter((screen) => screen.items.length > 0);
   const rest = items.filter((item) => item.factor === null || !known.has(item.factor));
-  if (rest.length) screens.push({ title: null, items: rest });
+  if (rest.length) screens.push({ title: 'overall', items: rest });
   return screens;
 }
 

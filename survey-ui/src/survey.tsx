@@ -102,6 +102,7 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   const restart = () => {
     clearDraft(store, code);
     navigated.current = true;
+    pushed.current = 0;
     setDraft(fresh());
     setSubmittedId(null);
     setMissing([]);
@@ -110,7 +111,8 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   };
 
   // Kiosk: the next citizen finds the start screen, never someone else's half-filled answers.
-  const kioskAfterSubmit = kiosk && (delivery?.state === 'sent' || delivery?.state === 'waiting');
+  // A kiosk never stays on a result screen: answers still waiting for the network stay in the outbox.
+  const kioskAfterSubmit = kiosk && !!delivery && delivery.state !== 'sending';
   useEffect(() => {
     if (!kioskAfterSubmit) return;
     const timer = setTimeout(restart, KIOSK_THANKS_MS);
@@ -234,7 +236,9 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
           <span style={{ width: `${((step + 1) / (lastStep + 1)) * 100}%` }} />
         </span>
       </p>
-      <h1 tabIndex={-1}>{screen ? (screen.title ?? definition.title)[lang] : t('finalTitle')}</h1>
+      <h1 tabIndex={-1}>
+        {!screen ? t('finalTitle') : screen.title === 'overall' ? t('overallTitle') : (screen.title ?? definition.title)[lang]}
+      </h1>
       {screen ? (
         screen.items.map((item, i) => (
           <Question
@@ -292,7 +296,9 @@ function FinalScreen({
         <div class="comment">
           <label for="comment">{comment.prompt[lang]}</label>
           <p class="hint" id="comment-hint">
-            {t('commentHint')} · {t('charsLeft', { n: COMMENT_MAX_LENGTH - draft.comment.length })}
+            {/* Say "optional" unless the instrument's own prompt already does. */}
+            {comment.prompt[lang].toLowerCase().includes(t('commentHint').toLowerCase()) ? '' : `${t('commentHint')} · `}
+            {t('charsLeft', { n: COMMENT_MAX_LENGTH - draft.comment.length })}
           </p>
           <textarea
             id="comment"

@@ -18,6 +18,11 @@ export function Message({
   const keys = errorMessageKeys(code);
   return (
     <section class="screen message">
+      <svg class="icon" viewBox="0 0 24 24" width="56" height="56" aria-hidden="true">
+        <circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="2" />
+        <path d="M12 7v6" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" />
+        <circle cx="12" cy="17" r="1.4" fill="currentColor" />
+      </svg>
       <h1 tabIndex={-1}>{t(keys.title)}</h1>
       <p>{body ?? t(keys.body)}</p>
       {action && (
