@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InvitationIssued, ResponseRateResult } from '../../schema/invitations.js';
+import { insertApiKey } from '../apikeys/keys.js';
+import { aSession, asSession, aUser } from '../auth/test-support.js';
+import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
+import { makeTestApp, type TestContext } from '../testing/harness.js';
+
+let t: TestContext;
+let a: TestSite;
+let b: TestSite;
+let keyA: string;
+
+async function anApiKey(unitId: string): Promise<string> {
+  const created = await t.db.write((tx) => insertApiKey(tx, { unitId, name: 'Một cửa điện tử', createdBy: null, at: t.clock.now() }));
+  return created.key;
+}
+
+const issue = (key: string, body: unknown) =>
+  t.app.request(...postJson('/api/v1/invitations', body, { authorization: `Bearer ${key}` }));
+
+async function invitationCount(): Promise<number> {
+  const row = await t.db.kysely.selectFrom('invitations').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+async function errorCode(res: Response): Promise<string> {
+  return ((await res.json()) as { error: { code: string } }).error.code;
+}
+
+beforeEach(async () => {
+  t = await makeTestApp({ env: { PUBLIC_BASE_URL: 'https://khaosat.example.gov.vn' } });
+  a = await aSite(t.db, t.clock, { communeCode: '31942' });
+  b = await aSite(t.db, t.clock, { communeCode: '31943' });
+  keyA = await anApiKey(a.centreId);
+});
+afterEach(() => t.cleanup());
+
+describe('POST /api/v1/invitations', () => {
+  it('issues a link for a valid API key, never cached, that opens the survey exactly once', async () => {
+    const res = await issue(keyA, { dossierCode: 'HS-1', counterCode: 'Q1' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const issued = InvitationIssued.parse(await res.json());
+    const token = issued.url.split('/s/')[1]!;
+    expect(issued.url).toBe(`https://khaosat.example.gov.vn/s/${token}`);
+
+    const survey = await t.app.request(`/api/survey/${token}`);
+    expect(survey.status).toBe(200);
+    expect(await survey.json()).toMatchObject({ kind: 'invitation', counterName: 'Quầy 1' });
+    const first = await t.app.request(...postJson('/api/responses', aResponse(token)));
+    expect(first.status).toBe(201);
+    const again = await t.app.request(...postJson('/api/responses', aResponse(token)));
+    expect(again.status).toBe(409);
+    expect(await errorCode(again)).toBe('invitation_used');
+  });
+
+  it('refuses a missing, unknown or revoked key with 401', async () => {
+    expect((await t.app.request(...postJson('/api/v1/invitations', { dossierCode: 'HS-1' }))).status).toBe(401);
+    expect((await issue(`sipas_${'A'.repeat(43)}`, { dossierCode: 'HS-1' })).status).toBe(401);
+    await t.db.write((tx) => tx.updateTable('api_keys').set({ revoked_at: t.clock.now().toISOString() }).execute());
+    expect((await issue(keyA, { dossierCode: 'HS-1' })).status).toBe(401);
+    expect(await invitationCount()).toBe(0);
+  });
+
+  it("refuses a key of one unit issuing for another unit's counter with 403 forbidden_unit", async () => {
+    const keyB = await anApiKey(b.centreId);
+    const codeA = (await t.db.kysely.selectFrom('units').select('code').where('id', '=', a.centreId).executeTakeFirstOrThrow()).code;
+    const res = await issue(keyB, { dossierCode: 'HS-1', unitCode: codeA, counterCode: 'Q1' });
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe('forbidden_unit');
+    expect(await invitationCount()).toBe(0);
+  });
+
+  it('answers any body with 201 or a 4xx in the error shape, never a 5xx, and writes nothing on refusal', async () => {
+    const mostly = <T,>(valid: fc.Arbitrary<T>, ...other: fc.Arbitrary<unknown>[]) =>
+      fc.oneof({ arbitrary: valid, weight: 4 }, ...other.map((arbitrary) => ({ arbitrary, weight: 1 })));
+    const body = fc.oneof(
+      fc.anything(),
+      fc.dictionary(fc.string(), fc.anything()),
+      fc.record(
+        {
+          dossierCode: mostly(fc.string({ minLength: 1, maxLength: 120 }), fc.integer(), fc.constant('')),
+          counterCode: mostly(fc.constant('Q1'), fc.constant('Q9'), fc.string({ maxLength: 70 }), fc.constant(null)),
+          unitCode: mostly(fc.constant('31942-TT'), fc.constant('31943-TT'), fc.string({ maxLength: 70 })),
+          procedureCode: mostly(fc.constant(undefined), fc.string({ maxLength: 70 })),
+          receivedAt: mostly(fc.date({ noInvalidDate: true, min: new Date(0), max: new Date('2090-01-01') }).map((d) => d.toISOString()), fc.string()),
+          dueAt: mostly(fc.constant('2099-01-01T00:00:00+07:00'), fc.string(), fc.constant('1970-01-01T00:00:00Z')),
+          expiresInDays: mostly(fc.integer({ min: 1, max: 365 }), fc.integer(), fc.double(), fc.string()),
+        },
+        { requiredKeys: ['dossierCode'] },
+      ),
+    );
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(body, async (input) => {
+        const before = await invitationCount();
+        const res = await issue(keyA, input);
+        const after = await invitationCount();
+        if (res.status === 201) {
+          accepted++;
+          expect(after - before).toBeGreaterThanOrEqual(0);
+          expect(after - before).toBeLessThanOrEqual(1);
+          return;
+        }
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(await errorCode(res)).toMatch(/^[a-z_]+$/);
+        expect(after).toBe(before);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+    const raw = await t.app.request('/api/v1/invitations', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+      body: '{"dossierCode": "HS-1",',
+    });
+    expect(await errorCode(raw)).toBe('invalid_json');
+  });
+});
+
+describe('GET /api/admin/response-rate', () => {
+  it("shows a supervisor their own centre's issued and answered invitations", async () => {
+    const keyB = await anApiKey(b.centreId);
+    const issued = InvitationIssued.parse(await (await issue(keyA, { dossierCode: 'HS-1' })).json());
+    await issue(keyA, { dossierCode: 'HS-2' });
+    await issue(keyB, { dossierCode: 'HS-3' });
+    await t.app.request(...postJson('/api/responses', aResponse(issued.url.split('/s/')[1]!)));
+
+    const user = await aUser(t.db, t.clock, { grants: [{ role: 'centre_supervisor', unitId: a.centreId }] });
+    const session = await aSession(t, user.id);
+    const res = await t.app.request('/api/admin/response-rate?from=2026-11-01&to=2026-11-30&groupBy=unit', {
+      headers: asSession(session),
+    });
+    expect(res.status).toBe(200);
+    const body = ResponseRateResult.parse(await res.json());
+    expect(body.rows).toEqual([expect.objectContaining({ unitId: a.centreId, issued: 2, answered: 1, rate: 0.5 })]);
+    const bad = await t.app.request('/api/admin/response-rate?from=2026-11-01&to=2026-11-30&groupBy=name', { headers: asSession(session) });
+    expect(bad.status).toBe(400);
+    expect((await t.app.request('/api/admin/response-rate?from=2026-11-01&to=2026-11-30')).status).toBe(401);
+  });
+});
