@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditPage } from '../../schema/admin.js';
+import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import type { UnitRow } from '../db/types.js';
+import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { aUnit } from '../units/test-support.js';
+import { recordAudit } from './record.js';
+
+let t: TestContext;
+let admin: TestSession;
+let officer: TestSession;
+let province: UnitRow;
+let other: UnitRow;
+let commune: UnitRow;
+
+beforeEach(async () => {
+  t = await makeTestApp({ now: '2026-11-20T03:00:00Z' });
+  province = await aUnit(t.db, t.clock, { kind: 'province', code: '96' });
+  other = await aUnit(t.db, t.clock, { kind: 'province', code: '92' });
+  commune = await aUnit(t.db, t.clock, { kind: 'commune', parent: province });
+  admin = await aSession(t, (await aUser(t.db, t.clock, { username: 'admin', grants: [{ role: 'system_admin', unitId: null }] })).id);
+  officer = await aSession(t, (await aUser(t.db, t.clock, { username: 'officer', grants: [{ role: 'provincial_officer', unitId: province.id }] })).id);
+  const entries: [string, string | null, string][] = [
+    ['unit.update', province.id, '2026-11-18T02:00:00Z'],
+    ['counter.create', commune.id, '2026-11-19T18:30:00Z'],
+    ['unit.update', other.id, '2026-11-19T03:00:00Z'],
+    ['user.create', null, '2026-11-19T04:00:00Z'],
+    ['export.run', commune.id, '2026-11-20T01:00:00Z'],
+  ];
+  await t.db.write(async (tx) => {
+    for (const [action, unitId, at] of entries) {
+      await recordAudit(tx, {
+        actor: { system: 'fixture' },
+        action,
+        entity: action.split('.')[0]!,
+        entityId: unitId,
+        unitId,
+        before: { n: 1 },
+        after: { n: 2 },
+        at: new Date(at),
+      });
+    }
+  });
+});
+afterEach(async () => t.cleanup());
+
+async function page(session: TestSession, query = ''): Promise<AuditPage> {
+  const res = await t.app.request(`/api/admin/audit${query}`, { headers: asSession(session) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return AuditPage.parse(await res.json());
+}
+
+describe('the audit log', () => {
+  it('shows a provincial officer only entries about their province, newest first; a system admin sees all', async () => {
+    const mine = await page(officer);
+    expect(mine.items.map((e) => e.action)).toEqual(['export.run', 'counter.create', 'unit.update']);
+    expect(JSON.stringify(mine)).not.toContain(other.id);
+    expect((await page(admin)).items).toHaveLength(5);
+    expect(mine.items[0]).toMatchObject({ before: { n: 1 }, after: { n: 2 }, actorLabel: 'fixture' });
+  });
+
+  it('filters by action (exact or prefix), entity, unit subtree, actor and Vietnam-local period, and pages by cursor', async () => {
+    expect((await page(admin, '?action=unit.')).items).toHaveLength(2);
+    expect((await page(admin, '?action=unit.update&unitId=' + province.id)).items).toHaveLength(1);
+    expect((await page(admin, '?entity=counter')).items.map((e) => e.action)).toEqual(['counter.create']);
+    expect((await page(admin, `?unitId=${province.id}`)).items).toHaveLength(3);
+    expect((await page(admin, '?actor=fixture')).items).toHaveLength(5);
+    expect((await page(admin, '?actor=someone')).items).toHaveLength(0);
+    // 18:30Z on the 19th is 01:30 on the 20th in Vietnam.
+    expect((await page(admin, '?from=2026-11-20&to=2026-11-20')).items.map((e) => e.action)).toEqual(['export.run', 'counter.create']);
+    const first = await page(admin, '?limit=2');
+    expect(first.items).toHaveLength(2);
+    const second = await page(admin, `?limit=2&cursor=${first.nextCursor}`);
+    const third = await page(admin, `?limit=2&cursor=${second.nextCursor}`);
+    expect(third.nextCursor).toBeNull();
+    expect([...first.items, ...second.items, ...third.items].map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it('refuses an officer a foreign unit filter and a centre supervisor the whole log', async () => {
+    const res = await t.app.request(`/api/admin/audit?unitId=${other.id}`, { headers: asSession(officer) });
+    expect(res.status).toBe(403);
+    const centre = await aUnit(t.db, t.clock, { kind: 'centre', parent: commune });
+    const sup = await aSession(t, (await aUser(t.db, t.clock, { grants: [{ role: 'centre_supervisor', unitId: centre.id }] })).id);
+    expect((await t.app.request('/api/admin/audit', { headers: asSession(sup) })).status).toBe(403);
+  });
+
+  it('is append-only in the database itself', async () => {
+    await expect(sql`update audit_log set action = 'x'`.execute(t.db.kysely)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from audit_log`.execute(t.db.kysely)).rejects.toThrow(/append-only/);
+  });
+});
