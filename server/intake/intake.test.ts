@@ -97,6 +97,15 @@ describe('POST /api/responses', () => {
     expect(await count('responses')).toBe(0);
   });
 
+  it('stops accepting a survey point closed after a submission within two seconds', async () => {
+    expect((await submit(aResponse(site.surveyCode))).status).toBe(201);
+    await t.db.kysely.updateTable('survey_points').set({ status: 'closed' }).execute();
+    t.clock.advance(2001);
+    const res = await submit(aResponse(site.surveyCode));
+    expect(res.status).toBe(409);
+    expect(ErrorBody.parse(await res.json()).error.code).toBe('survey_point_closed');
+  });
+
   it('refuses a closed survey point', async () => {
     await t.db.kysely.updateTable('survey_points').set({ status: 'closed' }).execute();
     const res = await submit(aResponse(site.surveyCode));

@@ -48,7 +48,31 @@ function deviceMarks(c: Context, deps: Deps, marker: string | undefined, now: Da
   return marks;
 }
 
+/**
+ * Survey-point codes resolve to the same target until an admin changes the point, and every
+ * submission needs one: keep each for a moment so a burst of submissions does not queue a lookup
+ * per request behind the batch transaction. A closed or rotated point takes effect within TARGET_TTL_MS.
+ * Invitations are never cached (they are single-use).
+ */
+const TARGET_TTL_MS = 2000;
+
+function cachedResolver(deps: Deps) {
+  const cache = new Map<string, { target: SurveyTarget; until: number }>();
+  return async (code: string): Promise<SurveyTarget> => {
+    const now = deps.clock.now().getTime();
+    const hit = cache.get(code);
+    if (hit && hit.until > now) return hit.target;
+    const target = await resolveSurveyCode(deps.db.kysely, deps.clock, code);
+    if (target.kind === 'point') {
+      if (cache.size > 10_000) cache.clear();
+      cache.set(code, { target, until: now + TARGET_TTL_MS });
+    }
+    return target;
+  };
+}
+
 export function intakeRoutes(deps: Deps, intake: Intake) {
+  const resolveTarget = cachedResolver(deps);
   return new Hono()
     .get('/api/survey/:code', async (c) => {
       c.header('cache-control', 'no-store');
@@ -57,7 +81,7 @@ export function intakeRoutes(deps: Deps, intake: Intake) {
     .post('/api/responses', async (c) => {
       const input = await readJsonWith(c, deps.config.bodyLimitBytes, SurveyResponseInput);
       const now = deps.clock.now();
-      const target = await resolveSurveyCode(deps.db.kysely, deps.clock, input.code);
+      const target = await resolveTarget(input.code);
       const instrument = await instrumentOf(deps, target);
       const prepared = prepareResponse(input, target, instrument.definition, {
         now,
