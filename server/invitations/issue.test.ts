@@ -8,7 +8,7 @@ import { silentLogger } from '../log.js';
 import { consumeInvitation, resolveSurveyCode } from '../surveys/resolve.js';
 import { aSite, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { issueInvitation, type InvitationIssuer } from './issue.js';
+import { createInvitation, issueInvitation, type InvitationIssuer } from './issue.js';
 
 let t: TestContext;
 let deps: Deps;
@@ -118,6 +118,13 @@ describe('issueInvitation', () => {
       instrumentId: 'QUAY@1',
       kiosk: false,
     });
+  });
+
+  it('createInvitation gives the token once, inside the link, without drawing a QR', async () => {
+    const created = await createInvitation(deps, await keyFor(a.centreId), { dossierCode: 'HS-1' });
+    expect(Object.keys(created).sort()).toEqual(['expiresAt', 'id', 'token', 'url']);
+    expect(created.url).toBe(`https://khaosat.example.gov.vn/s/${created.token}`);
+    expect((await resolveSurveyCode(t.db.kysely, t.clock, created.token)).invitationId).toBe(created.id);
   });
 
   it('without a counter, links one centre-wide survey point, created on first need', async () => {

@@ -86,12 +86,20 @@ async function catalogueId(
 
 const toUtc = (iso: string | undefined) => (iso === undefined ? null : new Date(iso).toISOString());
 
+export interface CreatedInvitation {
+  id: string;
+  /** The single-use token, returned once and never stored. */
+  token: string;
+  url: string;
+  expiresAt: string;
+}
+
 /**
- * Issues a single-use survey link for one dossier. Only the token's SHA-256 and the dossier code's
- * keyed hash are stored. Issuing again for the same dossier at the same unit replaces a link that
+ * Creates a single-use survey link for one dossier. Only the token's SHA-256 and the dossier code's
+ * keyed hash are stored. Creating again for the same dossier at the same unit replaces a link that
  * was not used (the receipt was reprinted); once the dossier has been evaluated it is refused.
  */
-export async function issueInvitation(deps: Deps, key: InvitationIssuer, raw: InvitationInput): Promise<InvitationIssued> {
+export async function createInvitation(deps: Deps, key: InvitationIssuer, raw: InvitationInput): Promise<CreatedInvitation> {
   const input: InvitationInputParsed = parseWith(InvitationInput, raw, 'request body');
   const token = newSecretToken();
   const now = deps.clock.now();
@@ -145,7 +153,15 @@ export async function issueInvitation(deps: Deps, key: InvitationIssuer, raw: In
     return invitationId;
   });
 
-  const url = surveyUrl(deps.config.publicBaseUrl, token);
+  return { id, token, url: surveyUrl(deps.config.publicBaseUrl, token), expiresAt };
+}
+
+/**
+ * POST /api/v1/invitations: creates the link and draws it as a QR for the receipt. The PNG costs
+ * ~20 ms; bulk callers that only need the link (the demo seed) can call createInvitation.
+ */
+export async function issueInvitation(deps: Deps, key: InvitationIssuer, raw: InvitationInput): Promise<InvitationIssued> {
+  const { id, url, expiresAt } = await createInvitation(deps, key, raw);
   const [svg, png] = await Promise.all([qrSvg(url), qrPng(url, 'receipt')]);
   return { id, url, qrSvg: svg, qrPngBase64: png.toString('base64'), expiresAt };
 }

@@ -43,7 +43,7 @@ function panel(p: PosterContent, size: QrSize) {
         <ol class="steps">
           <li><span lang="vi">Mở camera điện thoại</span> <span class="en" lang="en">Open your phone camera</span></li>
           <li><span lang="vi">Quét mã bên dưới</span> <span class="en" lang="en">Scan the code</span></li>
-          <li><span lang="vi">Chọn mức độ hài lòng và gửi</span> <span class="en" lang="en">Rate and send</span></li>
+          <li><span lang="vi">Đánh giá và gửi</span> <span class="en" lang="en">Rate and send</span></li>
         </ol>
       </div>
       <figure class="code-block">
@@ -79,6 +79,7 @@ export function posterHtml(p: PosterContent, size: QrSize): HtmlEscapedString | 
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Mã QR khảo sát — ${p.unitName}${p.counterName ? ` — ${p.counterName}` : ''} (${TITLES[size]})</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${POSTER_CSS_PATH}" />
   </head>
   <body>

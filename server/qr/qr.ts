@@ -16,7 +16,7 @@ const QR_OPTIONS = { errorCorrectionLevel: 'M', margin: 4 } as const;
 export const QR_PRINT: Record<QrSize | 'receipt', { mm: number; px: number }> = {
   a4: { mm: 120, px: mmToPx(120) },
   a5: { mm: 85, px: mmToPx(85) },
-  tent: { mm: 55, px: mmToPx(55) },
+  tent: { mm: 66, px: mmToPx(66) },
   receipt: { mm: 30, px: mmToPx(30) },
 };
 
