@@ -64,7 +64,6 @@ export const ScoreMethod = z.enum([
   'mean_of_factors',
   'item_count_weighted',
   'mean_of_parts',
-  'mean_of_children',
 ]);
 export type ScoreMethod = z.infer<typeof ScoreMethod>;
 
@@ -131,7 +130,7 @@ export const ScoreReport = z.object({
   partRollup: PartRollup,
   unitRollup: UnitRollup,
   /** Child units combined (1 when scoring a single set of counts). */
-  units: z.number().int().positive(),
+  units: z.number().int().nonnegative(),
   criteria: z.array(CriterionScore),
   factorQuestions: z.array(CriterionScore),
   overallQuestion: CriterionScore.nullable(),

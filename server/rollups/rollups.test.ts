@@ -7,6 +7,9 @@ import { addDays } from '../time.js';
 import { applyRollupDeltas, computeRollupDeltas, negateRollupDeltas, type RollupSource } from './deltas.js';
 import { readCounts, readHeat, readResponseCounts, sliceRange, type CountsFilter } from './read.js';
 import { rebuildRollups } from './rebuild.js';
+import { QUAY_V1 } from '../instruments/catalogue.js';
+import { formatIndex, scoreInstrument } from '../scoring/index.js';
+import { settingsWith } from '../scoring/testing.js';
 import { aRollupSource, openTempDatabase, randomSources, responseRowOf, SMALL_POPULATION } from './testing.js';
 
 const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r) as T);
@@ -331,5 +334,27 @@ describe('reading counts', () => {
   it('returns nothing for an empty unit list or an inverted range', async () => {
     expect(await readCounts(db.kysely, { unitIds: [], from: '2025-11-01', to: '2026-03-31' })).toEqual([]);
     expect(await readCounts(db.kysely, { from: '2026-03-31', to: '2025-11-01' })).toEqual([]);
+  });
+});
+
+describe('the dashboard path', () => {
+  it('T1 answers submitted as responses come back as 62.50% through rollups, readCounts and the engine', async () => {
+    const { db, cleanup } = await openTempDatabase();
+    try {
+      const answers = [5, 5, 4, 4, 4, 3, 2, 1, null, null];
+      const sources = answers.map((value, i) =>
+        aRollupSource({ unit_id: 'centre', local_day: addDays('2026-02-25', i), answers: { 'QUAY.1': value } }),
+      );
+      sources.push(aRollupSource({ unit_id: 'centre', answers: { 'QUAY.1': 1 }, suspect: true }));
+      for (const source of sources) await db.write((tx) => applyRollupDeltas(tx, computeRollupDeltas([source])));
+      const [group] = await readCounts(db.kysely, { unitIds: ['centre'], from: '2026-02-01', to: '2026-03-31', instrumentId: 'QUAY@1' });
+      expect(group!.counts['QUAY.1']).toEqual([2, 1, 1, 1, 3, 2]);
+      const report = scoreInstrument({ id: 'QUAY@1', definition: QUAY_V1 }, group!.counts, settingsWith());
+      const criterion = report.criteria[0]!;
+      expect([criterion.n, criterion.x, criterion.na, formatIndex(criterion.index, settingsWith(), 'vi')]).toEqual([8, 5, 2, '62,50%']);
+      expect(formatIndex(report.overall.index, settingsWith(), 'vi')).toBe('62,50%');
+    } finally {
+      await cleanup();
+    }
   });
 });
