@@ -140,4 +140,38 @@ describe('GET /api/admin/response-rate', () => {
     expect(bad.status).toBe(400);
     expect((await t.app.request('/api/admin/response-rate?from=2026-11-01&to=2026-11-30')).status).toBe(401);
   });
+
+  it('answers any query string with 200 or a 4xx in the error shape, never a 5xx', async () => {
+    const user = await aUser(t.db, t.clock, { grants: [{ role: 'viewer', unitId: a.centreId }] });
+    const session = await aSession(t, user.id);
+    const day = fc.oneof(fc.constantFrom('2026-11-01', '2026-11-30'), fc.constantFrom('2026-02-30', '01/11/2026'), fc.string());
+    const params = fc.oneof(
+      fc.dictionary(fc.constantFrom('from', 'to', 'groupBy', 'unitId', 'x', 'from[]'), fc.string()),
+      fc.record(
+        {
+          from: day,
+          to: day,
+          groupBy: fc.oneof(fc.constantFrom('unit,counter,procedure,staff,day,month', 'unit,unit', 'month', ''), fc.string()),
+          unitId: fc.oneof(fc.constantFrom(a.centreId, b.centreId, a.provinceId), fc.string()),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    let ok = 0;
+    await fc.assert(
+      fc.asyncProperty(params, async (q) => {
+        const res = await t.app.request(`/api/admin/response-rate?${new URLSearchParams(q)}`, { headers: asSession(session) });
+        if (res.status === 200) {
+          ok++;
+          ResponseRateResult.parse(await res.json());
+          return;
+        }
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(await errorCode(res)).toMatch(/^[a-z_]+$/);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(ok).toBeGreaterThan(0);
+  });
 });
