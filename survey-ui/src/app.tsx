@@ -61,11 +61,12 @@ export function App({ store, code, kioskParam }: AppProps) {
     }
   }, [load]);
 
-  const choose = (change: Partial<Prefs>) => {
-    const next = { ...prefs, ...change };
-    savePrefs(store, next);
-    setPrefs(next);
-  };
+  const choose = (change: Partial<Prefs>) =>
+    setPrefs((current) => {
+      const next = { ...current, ...change };
+      savePrefs(store, next);
+      return next;
+    });
 
   return (
     <>

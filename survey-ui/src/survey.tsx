@@ -46,6 +46,7 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   const [missing, setMissing] = useState<string[]>([]);
   const navigated = useRef(false);
   const pushed = useRef(0);
+  const kioskReturn = useRef<ReturnType<typeof setTimeout>>();
 
   const delivery = submittedId ? (deliveries[submittedId] ?? { state: 'sending' }) : null;
   const inQuestions = step !== START && !submittedId;
@@ -100,6 +101,8 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   }, [delivery?.state]);
 
   const restart = () => {
+    clearTimeout(kioskReturn.current);
+    kioskReturn.current = undefined;
     clearDraft(store, code);
     navigated.current = true;
     pushed.current = 0;
@@ -110,14 +113,14 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
     onKioskReset();
   };
 
-  // Kiosk: the next citizen finds the start screen, never someone else's half-filled answers.
-  // A kiosk never stays on a result screen: answers still waiting for the network stay in the outbox.
-  const kioskAfterSubmit = kiosk && !!delivery && delivery.state !== 'sending';
+  // Kiosk: the next citizen finds the start screen, never someone else's half-filled answers. A kiosk
+  // does not stay on a result screen either: answers still waiting for the network stay in the outbox.
   useEffect(() => {
-    if (!kioskAfterSubmit) return;
-    const timer = setTimeout(restart, KIOSK_THANKS_MS);
-    return () => clearTimeout(timer);
-  }, [kioskAfterSubmit]);
+    if (kiosk && delivery && delivery.state !== 'sending' && !kioskReturn.current) {
+      kioskReturn.current = setTimeout(restart, KIOSK_THANKS_MS);
+    }
+  }, [delivery?.state]);
+  useEffect(() => () => clearTimeout(kioskReturn.current), []);
   useEffect(() => {
     if (!kiosk || !inQuestions) return;
     let timer = setTimeout(restart, KIOSK_IDLE_MS);
