@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
@@ -34,6 +34,7 @@ function watchProblems(page: Page): string[] {
 }
 
 beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
   server = await startE2eServer({ responses: 50 });
   browser = await launchChromium();
   context = await browser.newContext({ deviceScaleFactor: 2 });
