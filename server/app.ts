@@ -20,6 +20,7 @@ import { invitationRoutes, responseRateRoutes } from './invitations/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { qrRoutes } from './qr/routes.js';
 import { surveyPointRoutes } from './surveypoints/routes.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -98,6 +99,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/apikeys', apiKeyRoutes(deps));
   app.route('/api/admin/survey-points', surveyPointRoutes(deps));
   app.route('/api/admin/response-rate', responseRateRoutes(deps));
+  app.route('/api/admin/dashboard', dashboardRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/qr', qrRoutes());
   app.route('/api', openApiRoutes(deps));
