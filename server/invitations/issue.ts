@@ -157,8 +157,8 @@ export async function createInvitation(deps: Deps, key: InvitationIssuer, raw: I
 }
 
 /**
- * POST /api/v1/invitations: creates the link and draws it as a QR for the receipt. The PNG costs
- * ~20 ms; bulk callers that only need the link (the demo seed) can call createInvitation.
+ * POST /api/v1/invitations: creates the link and draws it as a QR for the receipt. Bulk callers
+ * that only need the link (the demo seed) can call createInvitation and skip the drawing.
  */
 export async function issueInvitation(deps: Deps, key: InvitationIssuer, raw: InvitationInput): Promise<InvitationIssued> {
   const { id, url, expiresAt } = await createInvitation(deps, key, raw);

@@ -73,6 +73,14 @@ describe('counter QR codes', () => {
     expect(decode(await res.body())).toBe(point.url);
   });
 
+  it('the 1-bit PNG, as Chromium draws it, decodes to exactly the survey URL', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 800 } });
+    await page.context().addCookies(await context.cookies());
+    await page.goto(`${server.url}/api/admin/survey-points/${point.id}/qr.png?size=tent`);
+    expect(decode(await page.screenshot())).toBe(point.url);
+    await page.close();
+  });
+
   it.each(QR_SIZES)('the printed %s poster shows the URL, keeps its stylesheet, fits one sheet, and its QR decodes', async (size) => {
     const page = await context.newPage();
     const problems = watchProblems(page);
