@@ -21,6 +21,8 @@ import { openApiRoutes } from './openapi/routes.js';
 import { qrRoutes } from './qr/routes.js';
 import { surveyPointRoutes } from './surveypoints/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { exportRoutes } from './exports/routes.js';
+import { importRoutes } from './imports/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -100,6 +102,8 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/survey-points', surveyPointRoutes(deps));
   app.route('/api/admin/response-rate', responseRateRoutes(deps));
   app.route('/api/admin/dashboard', dashboardRoutes(deps));
+  app.route('/api/admin/exports', exportRoutes(deps));
+  app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/qr', qrRoutes());
   app.route('/api', openApiRoutes(deps));

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { ExportKind, ExportQuery } from '../../schema/exports.js';
+import { requirePermission, type AuthEnv } from '../auth/middleware.js';
+import type { Deps } from '../deps.js';
+import { parseQuery, parseWith } from '../http.js';
+import { REPORT_CSS } from './report.js';
+import { exportOptions, runExport } from './run.js';
+
+/**
+ * /api/admin/exports: the export page's choices, the printable report's stylesheet, and the exports
+ * themselves (GET /summary, /raw, /report with unitId, from, to, instrumentId, format). Every export
+ * is scoped to the caller's units and recorded in the audit log.
+ */
+export function exportRoutes(deps: Deps) {
+  const run = requirePermission('exports.run');
+  return new Hono<AuthEnv>()
+    .get('/options', run, async (c) => c.json(await exportOptions(deps, c.get('actor'))))
+    .get('/report.css', run, (c) =>
+      c.body(REPORT_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'private, max-age=3600' }),
+    )
+    .get('/:kind', run, async (c) => {
+      const kind = parseWith(ExportKind, c.req.param('kind'), 'path');
+      const query = parseQuery(c, ExportQuery);
+      const actor = c.get('actor');
+      const file = await runExport(deps, { actor, audit: actor }, { kind, query, generatedBy: actor.displayName });
+      // The report opens in the browser to be printed; the spreadsheets download.
+      const disposition = kind === 'report' ? 'inline' : 'attachment';
+      return c.body(file.body, 200, {
+        'content-type': file.contentType,
+        'content-disposition': `${disposition}; filename="${file.fileName}"`,
+        'cache-control': 'no-store',
+      });
+    });
+}

@@ -1,0 +1,135 @@
+import { FORMATS_OF, type ExportFormat, type ExportKind, type ExportOptions, type ExportQuery, type Period } from '../../schema/exports.js';
+import type { Actor } from '../auth/actor.js';
+import { recordAudit } from '../audit/record.js';
+import type { Deps } from '../deps.js';
+import { targetIndexFor } from '../dashboard/scope.js';
+import { AppError } from '../http.js';
+import { getInstrument, listInstruments } from '../instruments/store.js';
+import { previousPeriod, resolvePeriod } from './period.js';
+import { countRaw, rawCsvStream, rawXlsxStream, type RawExportPlan } from './raw.js';
+import { REPORT_CSS, REPORT_CSS_PATH, reportHtml, selectComments, type ReportData } from './report.js';
+import { resolveExportScope, type ExportCaller, type ExportScope } from './scope.js';
+import { dominantInstrument, scoreScope } from './scores.js';
+import { summaryWorkbook } from './summary.js';
+
+/** One export as a file: what the route sends and the command line writes. */
+export interface ExportFile {
+  fileName: string;
+  contentType: string;
+  body: Uint8Array<ArrayBuffer> | string | ReadableStream<Uint8Array>;
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+const FILE_STEMS: Record<ExportKind, string> = { summary: 'sipas-tong-hop', raw: 'sipas-phieu-khao-sat', report: 'bao-cao-sipas' };
+
+/** ASCII file names (Content-Disposition and cron jobs alike): codes keep only letters, digits, dot and dash. */
+function fileName(kind: ExportKind, scope: ExportScope, period: Period, format: ExportFormat): string {
+  const unit = scope.root ? scope.root.code.replace(/[^A-Za-z0-9.-]+/g, '_') : 'tat-ca';
+  return `${FILE_STEMS[kind]}_${unit}_${period.from}_${period.to}.${format}`;
+}
+
+export interface ExportRequest {
+  kind: ExportKind;
+  query: ExportQuery;
+  /** Who ran it, as the methodology sheet shows it. */
+  generatedBy: string;
+  /** A file to keep (command line): the report carries its stylesheet instead of linking the server's. */
+  standalone?: boolean;
+}
+
+async function checkInstrument(deps: Deps, id: string | undefined): Promise<void> {
+  if (id && !(await getInstrument(deps.db.kysely, id))) throw new AppError('not_found', 404, `No instrument ${id}`);
+}
+
+function filterText(scope: ExportScope, period: Period, instrumentId: string | undefined): string {
+  return [`đơn vị: ${scope.name}${scope.root ? ` (${scope.root.code})` : ''}`, `từ ${period.from} đến ${period.to}`, instrumentId ? `bộ câu hỏi ${instrumentId}` : 'mọi bộ câu hỏi'].join('; ');
+}
+
+/**
+ * Runs one export for a caller: resolves scope and period, records the export in the audit log
+ * (before any data leaves, so an interrupted download is still on record), and builds the file.
+ */
+export async function runExport(deps: Deps, caller: ExportCaller, request: ExportRequest): Promise<ExportFile> {
+  const { kind, query } = request;
+  const format = query.format ?? FORMATS_OF[kind][0]!;
+  if (!FORMATS_OF[kind].includes(format)) {
+    throw new AppError('validation_failed', 400, `The ${kind} export is available as ${FORMATS_OF[kind].join(' or ')}, not ${format}`);
+  }
+  await checkInstrument(deps, query.instrumentId);
+  const db = deps.db.kysely;
+  const scope = await resolveExportScope(db, caller, query.unitId);
+  const period = resolvePeriod(deps.clock.now(), query.from, query.to);
+  const instrumentId = kind === 'raw' ? query.instrumentId : (query.instrumentId ?? (await dominantInstrument(deps, scope, period.from, period.to)));
+  const rawPlan: RawExportPlan = { scope, from: period.from, to: period.to, instrumentId };
+  const rows = kind === 'raw' ? await countRaw(db, rawPlan) : null;
+
+  await deps.db.write((tx) =>
+    recordAudit(tx, {
+      actor: caller.audit,
+      action: 'export.run',
+      entity: 'export',
+      entityId: kind,
+      unitId: scope.root?.id ?? null,
+      after: { kind, format, from: period.from, to: period.to, unitId: scope.root?.id ?? null, instrumentId: instrumentId ?? null, ...(rows !== null && { rows }) },
+      at: deps.clock.now(),
+    }),
+  );
+
+  const file = { fileName: fileName(kind, scope, period, format), contentType: CONTENT_TYPES[format] };
+  if (kind === 'raw') {
+    return { ...file, body: format === 'csv' ? await rawCsvStream(db, rawPlan) : await rawXlsxStream(db, rawPlan) };
+  }
+  const scores = await scoreScope(deps, caller, scope, period, instrumentId!);
+  const generatedAt = deps.clock.now();
+  if (kind === 'summary') {
+    const body = await summaryWorkbook({
+      scope,
+      period,
+      scores,
+      settings: deps.config.scoring,
+      generatedAt,
+      generatedBy: request.generatedBy,
+      filters: filterText(scope, period, instrumentId),
+    });
+    return { ...file, body: new Uint8Array(body) };
+  }
+  const previous = previousPeriod(period);
+  const provinceId = scope.root?.lineage[0] ?? null;
+  const data: ReportData = {
+    scope,
+    provinceName: await provinceNameOf(deps, scope),
+    period,
+    previous,
+    current: scores,
+    before: await scoreScope(deps, caller, scope, previous, instrumentId!),
+    comments: await selectComments(db, scope, period),
+    settings: deps.config.scoring,
+    target: (await targetIndexFor(db, deps.config, provinceId)).target,
+    generatedAt,
+  };
+  const stylesheet = request.standalone ? { inline: REPORT_CSS } : { href: REPORT_CSS_PATH };
+  return { ...file, body: String(await reportHtml(data, stylesheet)) };
+}
+
+async function provinceNameOf(deps: Deps, scope: ExportScope): Promise<string | null> {
+  const provinceId = scope.root?.lineage[0];
+  if (!provinceId) return null;
+  const row = await deps.db.kysely.selectFrom('units').select(['name', 'kind']).where('id', '=', provinceId).executeTakeFirst();
+  return row?.kind === 'province' ? row.name : null;
+}
+
+/** What the export page offers the caller: their units (top levels first) and the instruments. */
+export async function exportOptions(deps: Deps, actor: Actor): Promise<ExportOptions> {
+  const scope = await resolveExportScope(deps.db.kysely, { actor, audit: actor }, undefined);
+  const topDepth = Math.min(...scope.units.map((u) => u.lineage.length));
+  const units = scope.units
+    .filter((u) => u.kind !== 'agency' || u.lineage.length === topDepth)
+    .map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, depth: u.lineage.length - topDepth }));
+  const instruments = (await listInstruments(deps.db.kysely)).map((i) => ({ id: i.id, title: i.definition.title.vi }));
+  return { units, instruments, defaultPeriod: resolvePeriod(deps.clock.now()) };
+}
