@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppDatabase, Dialect } from './database.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_rollups_without_rowid.js';
 import * as m004 from './migrations/004_survey_point_lookups.js';
 
 export interface Migration {
@@ -12,6 +13,7 @@ export interface Migration {
 /** Numbered migrations, applied in order; a new one is appended here and never edited once released. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
+  { version: 2, name: 'rollups_without_rowid', up: m002.up },
   { version: 4, name: 'survey_point_lookups', up: m004.up },
 ];
 

@@ -155,25 +155,27 @@ async function readFine(db: Db, filter: CountsFilter, groupBy: CountsGroupBy): P
   return query.execute();
 }
 
+/** One query per day range: an OR of ranges would make SQLite scan the table instead of seeking. */
 async function readUnitDays(
   db: Db,
   filter: CountsFilter,
   groupBy: 'none' | 'unit' | 'month' | 'day',
   ranges: [string, string][],
 ): Promise<CountRow[]> {
-  if (ranges.length === 0) return [];
-  const group = groupBy === 'none' ? null : groupBy === 'month' ? sql<string>`substr(day, 1, 7)` : sql<string>`${sql.ref(groupBy === 'unit' ? 'unit_id' : 'day')}`;
-  let query = db
-    .selectFrom('rollup_unit_day')
-    .select(['instrument_id', 'criterion', 'score'])
-    .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) =>
-      eb.and([...unitCondition(eb, filter), eb.or(ranges.map(([a, b]) => eb.and([eb('day', '>=', a), eb('day', '<=', b)])))]),
-    )
-    .groupBy(['instrument_id', 'criterion', 'score']);
-  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-  if (group) return query.select(group.as('grp')).groupBy(group).execute();
-  return query.execute();
+  const group =
+    groupBy === 'none' ? null : groupBy === 'month' ? sql<string>`substr(day, 1, 7)` : sql<string>`${sql.ref(groupBy === 'unit' ? 'unit_id' : 'day')}`;
+  let rows: CountRow[] = [];
+  for (const [from, to] of ranges) {
+    let query = db
+      .selectFrom('rollup_unit_day')
+      .select(['instrument_id', 'criterion', 'score'])
+      .select((eb) => eb.fn.sum<number>('n').as('n'))
+      .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', from), eb('day', '<=', to)]))
+      .groupBy(['instrument_id', 'criterion', 'score']);
+    if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+    rows = rows.concat(group ? await query.select(group.as('grp')).groupBy(group).execute() : await query.execute());
+  }
+  return rows;
 }
 
 async function readUnitMonths(

@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Counts, CountsGroupBy } from '../../schema/scoring.js';
 import type { AppDatabase } from '../db/database.js';
 import type { Db } from '../db/types.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqlite } from '../db/database.js';
+import { migrate, MIGRATIONS } from '../db/migrate.js';
 import { addDays } from '../time.js';
 import { applyRollupDeltas, computeRollupDeltas, negateRollupDeltas, type RollupSource } from './deltas.js';
 import { readCounts, readHeat, readResponseCounts, sliceRange, type CountsFilter } from './read.js';
@@ -355,6 +360,34 @@ describe('the dashboard path', () => {
       expect(formatIndex(report.overall.index, settingsWith(), 'vi')).toBe('62,50%');
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe('migration 002', () => {
+  it('rebuilds every rollup table WITHOUT ROWID and keeps every row', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sipas-m002-'));
+    const db = openSqlite(path.join(dir, 'm.sqlite'));
+    try {
+      await migrate(db, MIGRATIONS.filter((m) => m.version === 1));
+      await db.write((tx) => applyRollupDeltas(tx, computeRollupDeltas(randomSources(5, 300))));
+      const before = await snapshot(db.kysely);
+      expect(before.fine.length).toBeGreaterThan(100);
+      await migrate(db);
+      expect(await snapshot(db.kysely)).toEqual(before);
+      const tables = db.sqlite!.prepare("select name, sql from sqlite_master where type = 'table' and name like 'rollup_%' order by name").all() as {
+        name: string;
+        sql: string;
+      }[];
+      expect(tables.map((t) => t.name)).toEqual(['rollup_fine', 'rollup_heat', 'rollup_response_day', 'rollup_unit_day', 'rollup_unit_month']);
+      for (const t of tables) expect(t.sql.toLowerCase()).toMatch(/\) without rowid$/);
+      // Upserts still land on the same primary keys.
+      await db.write((tx) => applyRollupDeltas(tx, computeRollupDeltas(randomSources(5, 300))));
+      const doubled = await snapshot(db.kysely);
+      expect(doubled.unitMonth.map((r) => r.n)).toEqual(before.unitMonth.map((r) => 2 * r.n));
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
