@@ -1,40 +1,89 @@
+import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openSqlite, type AppDatabase } from './db/database.js';
+import { openSqlite, type AppDatabase, type SqliteOptions } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { removeInstanceFile, writeInstanceFile } from './durability/instance.js';
+import { startBackupSchedule, type BackupSchedule, type Timers } from './durability/scheduler.js';
 import { ensureBuiltinInstruments } from './instruments/store.js';
-import { consoleLogger } from './log.js';
+import { createIntake, type Intake } from './intake/intake.js';
+import { consoleLogger, type Logger } from './log.js';
 
 export interface RunningServer {
   server: ServerType;
   db: AppDatabase;
   config: Config;
   url: string;
+  intake: Intake;
+  /** The daily SQLite backup (none on PostgreSQL, which has its own tools). */
+  backups: BackupSchedule | undefined;
+  /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<AppDatabase> {
-  const db = openSqlite(config.databaseFile);
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Drives the daily backup timer (tests); real unref'd timers otherwise. */
+  backupTimers?: Timers;
+  /** How long in-flight requests may take to finish on shutdown before their connections are cut. */
+  shutdownGraceMs?: number;
+  /** Crash-test control run only: answers before the commit, to prove the crash test catches a loss. */
+  unsafeAckBeforeCommit?: boolean;
+}
+
+/** The crash test's control run sets this (to exactly this value) to start a server that can lose answers. */
+export const CRASH_CONTROL_ENV = 'CRASH_TEST_CONTROL';
+export const CRASH_CONTROL_VALUE = 'unsafe-ack-before-commit';
+
+export async function openDatabase(config: Config, sqliteOptions: SqliteOptions = {}): Promise<AppDatabase> {
+  const db = openSqlite(config.databaseFile, sqliteOptions);
   await migrate(db);
   await ensureBuiltinInstruments(db.kysely, systemClock);
   return db;
 }
 
-export async function startServer(config: Config, db?: AppDatabase): Promise<RunningServer> {
+export async function startServer(config: Config, db?: AppDatabase, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? consoleLogger;
   const database = db ?? (await openDatabase(config));
-  const app = createApp({ db: database, config, clock: systemClock, logger: consoleLogger });
+  const intake = createIntake({ db: database, config, clock, logger }, { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false });
+  const app = createApp({ db: database, config, clock, logger, intake });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
+  if (!(server instanceof HttpServer)) throw new Error('expected a plain HTTP server');
+  let stopping = false;
+  // Once shutdown begins every answer closes its connection, so keep-alive clients cannot hold the server open.
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('connection', 'close');
+  });
+  writeInstanceFile(config.dataDir);
+  const backups =
+    database.dialect === 'sqlite'
+      ? startBackupSchedule({ db: database, backupDir: config.backupDir, keep: config.backupKeep, clock, logger, timers: options.backupTimers })
+      : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const close = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await database.close();
-  };
-  return { server, db: database, config, url: `http://${config.host}:${port}`, close };
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      stopping = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests already inside the app finish first, their submissions committed and answered.
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 10_000).unref());
+      await Promise.race([stopped, grace]);
+      await intake.close();
+      server.closeAllConnections();
+      await stopped;
+      await backups?.stop();
+      await database.close();
+      removeInstanceFile(config.dataDir);
+    })());
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */
@@ -49,13 +98,22 @@ export async function main(): Promise<RunningServer> {
     }
     throw err;
   }
-  const running = await startServer(config);
+  const unsafeControl = process.env[CRASH_CONTROL_ENV] === CRASH_CONTROL_VALUE;
+  if (unsafeControl) consoleLogger.error('unsafe_crash_control', { synchronous: 'OFF', ackBeforeCommit: true });
+  const db = await openDatabase(config, unsafeControl ? { synchronous: 'OFF' } : {});
+  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl });
   consoleLogger.info('listening', { url: running.url });
   const shutdown = (signal: string) => {
     consoleLogger.info('shutdown', { signal });
     running.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        consoleLogger.info('stopped', { signal });
+        process.exit(0);
+      },
+      (err: unknown) => {
+        consoleLogger.error('shutdown_failed', { message: (err as Error).message });
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -46,6 +46,11 @@ export class GroupCommitter<Item, Outcome> {
     await this.draining;
   }
 
+  /** False once close() has begun: later submissions are refused, not queued. */
+  get accepting(): boolean {
+    return !this.closed;
+  }
+
   get pending(): number {
     return this.queue.length;
   }

@@ -132,6 +132,23 @@ describe('POST /api/responses', () => {
     expect(marks.every((m) => !m.mark_hash.includes(mark) && /^[0-9a-f]{64}$/.test(m.mark_hash))).toBe(true);
   });
 
+  it('flags kiosk submissions that come faster than one citizen can answer, without a device limit', async () => {
+    const kiosk = await aSite(t.db, t.clock, { communeCode: '31951', kiosk: true });
+    const statuses = [];
+    statuses.push((await submit(aResponse(kiosk.surveyCode, { kiosk: true }))).status);
+    t.clock.advance(5_000);
+    statuses.push((await submit(aResponse(kiosk.surveyCode, { kiosk: true }))).status);
+    t.clock.advance(t.config.kioskMinGapSeconds * 1000 + 1);
+    for (let i = 0; i < t.config.deviceLimitPerHour + 1; i++) {
+      statuses.push((await submit(aResponse(kiosk.surveyCode, { kiosk: true }))).status);
+      t.clock.advance(t.config.kioskMinGapSeconds * 1000 + 1);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    const rows = await t.db.kysely.selectFrom('responses').select(['suspect', 'channel']).orderBy('submitted_at').execute();
+    expect(rows.map((r) => r.suspect)).toEqual([0, 1, ...Array(t.config.deviceLimitPerHour + 1).fill(0)]);
+    expect(rows.every((r) => r.channel === 'counter_tablet')).toBe(true);
+  });
+
   it('survives 10,000 malformed bodies with no 5xx and no rows written', async () => {
     const valid = aResponse(site.surveyCode);
     const anyJson = fc.jsonValue();

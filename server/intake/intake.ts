@@ -5,6 +5,8 @@ import { purgeOldMarks, writeBatch, type WriteOutcome } from './store.js';
 
 export interface Intake {
   submit(response: PreparedResponse): Promise<WriteOutcome>;
+  /** False once shutdown has begun. */
+  readonly accepting: boolean;
   /** Graceful shutdown: stop taking submissions, commit what is queued. */
   close(): Promise<void>;
 }
@@ -31,6 +33,9 @@ export function createIntake(deps: Deps, options: { ackBeforeCommit?: boolean } 
   });
   return {
     submit: (response) => committer.submit(response, 'accepted'),
+    get accepting() {
+      return committer.accepting;
+    },
     close: () => committer.close(),
   };
 }

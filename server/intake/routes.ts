@@ -88,6 +88,11 @@ export function intakeRoutes(deps: Deps, intake: Intake) {
         commentMaxChars: deps.config.commentMaxChars,
         deviceMarks: deviceMarks(c, deps, input.deviceMark, now),
       });
+      if (!intake.accepting) {
+        // Shutting down: not stored, so the survey page keeps the answer and retries.
+        c.header('retry-after', '5');
+        throw new AppError('storage_unavailable', 503, 'The server is restarting; please retry shortly');
+      }
       const outcome = await intake.submit(prepared);
       if (outcome === 'invitation_used') {
         throw new AppError('invitation_used', 409, 'This survey link has already been used');

@@ -1,0 +1,121 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Clock } from '../clock.js';
+import type { AppDatabase } from '../db/database.js';
+import type { Logger } from '../log.js';
+import { addDays, vnDayStart, vnLocalParts } from '../time.js';
+import { backupOpenDatabase, type BackupResult } from './backup.js';
+
+/** The one timer the schedule needs, injected so tests drive it together with their clock. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+/** Real timers, unref'd: a pending backup never keeps the process alive. */
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+const BACKUP_NAME = /^sipas-\d{8}-\d{6}Z\.sqlite$/;
+
+/** `sipas-20261120-190000Z.sqlite`: UTC, so names sort in time order. */
+export function backupFileName(at: Date): string {
+  const iso = at.toISOString();
+  return `sipas-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}Z.sqlite`;
+}
+
+/** The finished backups in a directory, oldest first (partial files and other names ignored). */
+export function listBackups(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort();
+}
+
+/** Deletes all but the newest `keep` backups; returns the names removed. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const all = listBackups(dir);
+  const removed = all.slice(0, Math.max(0, all.length - keep));
+  for (const name of removed) rmSync(path.join(dir, name), { force: true });
+  return removed;
+}
+
+/** The next moment strictly after `after` when it is `localHour`:00 in Vietnam. */
+export function nextLocalTime(after: Date, localHour: number): Date {
+  const today = vnLocalParts(after).day;
+  const at = (day: string) => new Date(vnDayStart(day).getTime() + localHour * 3600_000);
+  const candidate = at(today);
+  return candidate.getTime() > after.getTime() ? candidate : at(addDays(today, 1));
+}
+
+export interface BackupScheduleOptions {
+  db: AppDatabase;
+  backupDir: string;
+  keep: number;
+  clock: Clock;
+  logger: Logger;
+  timers?: Timers;
+  /** Vietnam-local hour of the daily backup; 02:00 is when no centre is open. */
+  localHour?: number;
+}
+
+export interface BackupSchedule {
+  /** When the next backup is due (null once stopped). */
+  readonly nextAt: Date | null;
+  /** Takes a backup now and prunes old ones (the timer calls this too). */
+  runNow(): Promise<BackupResult>;
+  /** Resolves when no backup is running. */
+  idle(): Promise<void>;
+  /** Cancels the timer and waits for a running backup to finish. */
+  stop(): Promise<void>;
+}
+
+/** A daily online backup into BACKUP_DIR with retention of BACKUP_KEEP files. */
+export function startBackupSchedule(options: BackupScheduleOptions): BackupSchedule {
+  const timers = options.timers ?? realTimers;
+  const localHour = options.localHour ?? 2;
+  let handle: unknown;
+  let nextAt: Date | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+
+  const runNow = (): Promise<BackupResult> => {
+    const run = running.then(async () => {
+      const file = path.join(options.backupDir, backupFileName(options.clock.now()));
+      const result = await backupOpenDatabase(options.db, file);
+      const removed = pruneBackups(options.backupDir, options.keep);
+      options.logger.info('backup_done', { file: path.basename(file), bytes: result.bytes, ms: result.ms, pruned: removed.length });
+      return result;
+    });
+    running = run.catch(() => undefined);
+    return run;
+  };
+
+  const arm = (after: Date) => {
+    const due = nextLocalTime(after, localHour);
+    nextAt = due;
+    handle = timers.set(
+      () => {
+        // Counted from the due time too, so a timer firing a little early cannot run twice.
+        arm(new Date(Math.max(options.clock.now().getTime(), due.getTime())));
+        runNow().catch((err: unknown) => options.logger.error('backup_failed', { message: (err as Error).message }));
+      },
+      Math.max(0, due.getTime() - options.clock.now().getTime()),
+    );
+  };
+  arm(options.clock.now());
+
+  return {
+    get nextAt() {
+      return nextAt;
+    },
+    runNow,
+    idle: () => running.then(() => undefined),
+    stop: async () => {
+      timers.clear(handle);
+      nextAt = null;
+      await running;
+    },
+  };
+}
