@@ -37,7 +37,7 @@ export const DashboardFilterShape = {
   /** Vietnam-local days, inclusive; custom periods only. */
   from: Day.optional(),
   to: Day.optional(),
-  /** Default: the instrument with most responses in the view. */
+  /** Default: the instrument with most answers in the view. */
   instrumentId: InstrumentIdParam.optional(),
   counterId: Id.optional(),
   staffId: Id.optional(),
@@ -100,7 +100,7 @@ export const RankingLevel = z.enum(RANKING_LEVELS);
 export type RankingLevel = z.infer<typeof RankingLevel>;
 
 /** Sort columns of the ranking: a closed list, never a column name from the client. */
-export const RANKING_SORTS = ['index', 'lower', 'upper', 'n', 'responses', 'name'] as const;
+export const RANKING_SORTS = ['index', 'lower', 'upper', 'n', 'name'] as const;
 export const RankingSort = z.enum(RANKING_SORTS);
 export type RankingSort = z.infer<typeof RankingSort>;
 
@@ -182,7 +182,8 @@ export const ScoringView = z.object({
 });
 export type ScoringView = z.infer<typeof ScoringView>;
 
-export const InstrumentChoice = z.object({ id: z.string(), title: LocalizedText, responses: z.number().int() });
+/** An instrument answered in the view; answers = every answer to its items (no opinion included). */
+export const InstrumentChoice = z.object({ id: z.string(), title: LocalizedText, answers: z.number().int() });
 export type InstrumentChoice = z.infer<typeof InstrumentChoice>;
 
 /** What every view answers besides its own rows: the resolved filter and how numbers are made. */
@@ -215,7 +216,8 @@ export const OverviewRow = z.object({
 export type OverviewRow = z.infer<typeof OverviewRow>;
 
 export const Overview = ViewContext.extend({
-  responses: z.object({ current: z.number().int(), previous: z.number().int() }),
+  /** Responses to the instrument in the period, filters applied (see server/dashboard/counts.ts responsesIn). */
+  responses: z.number().int(),
   responseRate: z.object({ issued: z.number().int(), answered: z.number().int(), rate: z.number().nullable() }),
   overall: OverviewRow.nullable(),
   rows: z.array(OverviewRow),
@@ -285,7 +287,6 @@ export type Trends = z.infer<typeof Trends>;
 export const RankingRow = z.object({
   rank: z.number().int().nullable(),
   unit: DashUnit,
-  responses: z.number().int(),
   score: Score,
   overall: Score,
   factors: z.record(z.string(), Score),

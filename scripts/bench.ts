@@ -10,6 +10,7 @@ import { seedDemo } from '../server/seed/index.js';
 import { freePort } from '../server/testing/e2e.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
 import { parseArgs } from './cli.js';
+import { benchDashboard } from '../server/dashboard/bench.js';
 
 /**
  * `npm run bench [-- --json] [--seconds N]`: every figure is reported with a baseline measured in the
@@ -150,3 +151,19 @@ async function benchSubmissions() {
 
 await benchFrameworkOverhead();
 await benchSubmissions();
+
+/**
+ * `--dashboard-db <file>`: the dashboard budgets (one centre's quarter overview; the province's ranking
+ * over a year) on a database seeded with `npm run db:seed -- --responses N`, against a `select 1`.
+ */
+async function benchDashboardTimings(file: string) {
+  const r = await benchDashboard(file);
+  if (!asJson) process.stdout.write(`dashboard: ${r.responses} responses; centre ${r.centre}, ${r.quarter}; ranking ${r.yearFrom}..${r.yearTo}\n`);
+  report('dashboard_select1_baseline', r.selectOne.median * 1000, 'us');
+  report('dashboard_overview_centre_quarter', r.overview.median * 1000, 'us', r.selectOne.median * 1000);
+  report('dashboard_overview_centre_quarter_p95', r.overview.p95 * 1000, 'us', r.selectOne.median * 1000);
+  report('dashboard_ranking_province_year', r.ranking.median * 1000, 'us', r.selectOne.median * 1000);
+  report('dashboard_ranking_province_year_p95', r.ranking.p95 * 1000, 'us', r.selectOne.median * 1000);
+}
+
+if (typeof flags['dashboard-db'] === 'string') await benchDashboardTimings(flags['dashboard-db']);

@@ -1,11 +1,11 @@
 import type { Instrument, LocalizedText } from '../../schema/instrument.js';
 import type { DashboardFilter, InstrumentChoice, ResolvedPeriod, Score, ScoreLevel, ViewContext } from '../../schema/dashboard.js';
-import type { CriterionScore, FactorScore, OverallScore, PartScore, ScoreReport } from '../../schema/scoring.js';
+import type { CountsByItem, CriterionScore, FactorScore, OverallScore, PartScore, ScoreReport } from '../../schema/scoring.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { getInstrument, requireInstrument } from '../instruments/store.js';
 import { vnLocalParts } from '../time.js';
-import { responsesBy, type ViewFilter } from './counts.js';
+import { countsByUnit, type UnitCounts, type ViewFilter } from './counts.js';
 import { resolvePeriod } from './period.js';
 import { dashUnit, resolveScope, targetIndexFor, type ViewScope } from './scope.js';
 
@@ -13,13 +13,12 @@ import { dashUnit, resolveScope, targetIndexFor, type ViewScope } from './scope.
 export interface ViewSetup {
   scope: ViewScope;
   period: ResolvedPeriod;
-  /** The current period's filter for the count readers. */
+  /** The current period's filter for the count readers (with the chosen instrument). */
   filter: ViewFilter;
   target: { target: number; source: 'province' | 'default' };
-  instruments: InstrumentChoice[];
-  /** Responses per instrument in the current period. */
-  responses: Map<string, number>;
   instrument: Instrument | null;
+  /** The current period's counts per unit of the chosen instrument, by unit id. */
+  current: UnitCounts[];
   context: ViewContext;
 }
 
@@ -40,9 +39,12 @@ export function today(deps: Pick<Deps, 'clock'>): string {
   return vnLocalParts(deps.clock.now()).day;
 }
 
+const answersIn = (counts: CountsByItem) => Object.values(counts).reduce((sum, c) => sum + c.reduce((a, b) => a + b, 0), 0);
+
 /**
- * Resolves scope, period, target and instrument for any dashboard view. The instrument is the one
- * asked for, else the one with most responses in the view; null when nothing was answered.
+ * Resolves scope, period, target and instrument for any dashboard view, and reads the current
+ * period's counts once. The instrument is the one asked for, else the one with most answers in the
+ * view; null when nothing was answered.
  */
 export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter): Promise<ViewSetup> {
   const db = deps.db.kysely;
@@ -57,18 +59,17 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
     channel: query.channel,
     ...(query.field !== undefined && { procedureIds: await procedureIdsOfField(deps, scope, query.field) }),
   };
-  const [target, responses] = await Promise.all([
-    targetIndexFor(db, deps.config, scope.provinceId),
-    responsesBy(db, scope, filter, 'instrument'),
-  ]);
+  const [target, all] = await Promise.all([targetIndexFor(db, deps.config, scope.provinceId), countsByUnit(db, scope, filter)]);
+  const answers = new Map<string, number>();
+  for (const u of all) answers.set(u.instrumentId, (answers.get(u.instrumentId) ?? 0) + answersIn(u.counts));
   const requested = query.instrumentId !== undefined ? await requireInstrument(db, query.instrumentId) : undefined;
-  const ranked = [...responses.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const ranked = [...answers.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const instruments: InstrumentChoice[] = [];
   for (const [id, n] of ranked) {
     const instrument = await getInstrument(db, id);
-    if (instrument) instruments.push({ id, title: instrument.definition.title, responses: n });
+    if (instrument) instruments.push({ id, title: instrument.definition.title, answers: n });
   }
-  if (requested && !responses.has(requested.id)) instruments.push({ id: requested.id, title: requested.definition.title, responses: 0 });
+  if (requested && !answers.has(requested.id)) instruments.push({ id: requested.id, title: requested.definition.title, answers: 0 });
   const instrument = requested ?? (instruments[0] ? ((await getInstrument(db, instruments[0].id)) ?? null) : null);
   const s = deps.config.scoring;
   const context: ViewContext = {
@@ -88,7 +89,15 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
       lowNMin: s.lowNMin,
     },
   };
-  return { scope, period, filter: { ...filter, instrumentId: instrument?.id }, target, instruments, responses, instrument, context };
+  return {
+    scope,
+    period,
+    filter: { ...filter, instrumentId: instrument?.id },
+    target,
+    instrument,
+    current: all.filter((u) => u.instrumentId === instrument?.id),
+    context,
+  };
 }
 
 /** The engine's numbers for one index, without the labels. */

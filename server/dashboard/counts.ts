@@ -95,23 +95,30 @@ function rollupFilter(scope: ViewScope, f: ViewFilter): CountsFilter {
   };
 }
 
-/** Counts per unit holding responses (the children the engine combines), for one instrument. */
-export async function countsByUnit(db: Db, scope: ViewScope, filter: ViewFilter & { instrumentId: string }): Promise<CountsByItem[]> {
-  if (scope.unitIds.length === 0) return [];
-  if (needsFine(filter)) return (await readFineGroups(db, scope.unitIds, filter, ['unit_id'])).map((g) => g.counts);
-  return (await readCounts(db, { ...rollupFilter(scope, filter), groupBy: 'unit' })).map((g) => g.counts);
+/** Counts of one unit on one instrument. */
+export interface UnitCounts {
+  unitId: string;
+  instrumentId: string;
+  counts: CountsByItem;
 }
 
-/** Counts per unit id, keyed, for rankings. */
-export async function countsPerUnit(db: Db, scope: ViewScope, filter: ViewFilter & { instrumentId: string }): Promise<Map<string, CountsByItem>> {
-  const out = new Map<string, CountsByItem>();
-  if (scope.unitIds.length === 0) return out;
+/**
+ * Counts per unit and instrument (every instrument unless the filter names one), ordered by unit id:
+ * from the monthly + daily unit rollups, or rollup_fine when a counter/staff/procedure/channel
+ * filter applies.
+ */
+export async function countsByUnit(db: Db, scope: ViewScope, filter: ViewFilter): Promise<UnitCounts[]> {
+  if (scope.unitIds.length === 0) return [];
   if (needsFine(filter)) {
-    for (const g of await readFineGroups(db, scope.unitIds, filter, ['unit_id'])) out.set(g.key.unit_id, g.counts);
-  } else {
-    for (const g of await readCounts(db, { ...rollupFilter(scope, filter), groupBy: 'unit' })) out.set(g.group, g.counts);
+    return (await readFineGroups(db, scope.unitIds, filter, ['unit_id']))
+      .map((g) => ({ unitId: g.key.unit_id, instrumentId: g.instrumentId, counts: g.counts }))
+      .sort((a, b) => (a.unitId < b.unitId ? -1 : a.unitId > b.unitId ? 1 : 0));
   }
-  return out;
+  return (await readCounts(db, { ...rollupFilter(scope, filter), groupBy: 'unit' })).map((g) => ({
+    unitId: g.group,
+    instrumentId: g.instrumentId,
+    counts: g.counts,
+  }));
 }
 
 /**
@@ -155,36 +162,18 @@ export async function countsByMonthAndUnit(
   return out;
 }
 
-const RESPONSE_GROUPS = {
-  instrument: sql<string>`instrument_id`,
-  unit: sql<string>`unit_id`,
-  month: sql<string>`substr(day, 1, 7)`,
-} as const;
-
-/** Responses (not answers) from rollup_response_day, per instrument, unit or month. */
-export async function responsesBy(
-  db: Db,
-  scope: ViewScope,
-  filter: ViewFilter,
-  by: keyof typeof RESPONSE_GROUPS,
-): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (scope.unitIds.length === 0 || filter.from > filter.to) return out;
-  const group = RESPONSE_GROUPS[by];
-  let query = db
-    .selectFrom('rollup_response_day')
-    .select(group.as('grp'))
-    .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where('unit_id', 'in', scope.unitIds)
-    .where('day', '>=', filter.from)
-    .where('day', '<=', filter.to)
-    .groupBy(group);
-  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
-  if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
-  if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
-  if (filter.procedureIds !== undefined) query = query.where('procedure_id', 'in', filter.procedureIds.length ? [...filter.procedureIds] : ['']);
-  if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
-  for (const r of await query.execute()) out.set(r.grp, Number(r.n));
-  return out;
+/**
+ * Responses behind counts: per unit, the answers (no opinion included) to the instrument's
+ * most-answered item. The survey forms make every item answered (no opinion is an answer), so this
+ * is the number of responses; it reads the unit rollups the scores come from, not the per-response
+ * rollup whose row count grows with counters × staff × procedures × channels.
+ */
+export function responsesIn(units: readonly CountsByItem[]): number {
+  let total = 0;
+  for (const counts of units) {
+    let most = 0;
+    for (const c of Object.values(counts)) most = Math.max(most, c[0] + c[1] + c[2] + c[3] + c[4] + c[5]);
+    total += most;
+  }
+  return total;
 }

@@ -5,7 +5,6 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { scoreInstrument, scoreUnits } from '../scoring/index.js';
-import { countsPerUnit, responsesBy } from './counts.js';
 import { OVERALL_CODE, reportEntries, scoreOf, setupView } from './context.js';
 import { dashUnit, type ScopeUnit, type ViewScope } from './scope.js';
 
@@ -39,7 +38,7 @@ const compareNullable = (a: number | null, b: number | null, dir: 1 | -1) =>
  */
 export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQuery): Promise<Ranking> {
   const setup = await setupView(deps, actor, query);
-  const { scope, filter, instrument, context } = setup;
+  const { scope, instrument, context } = setup;
   const base = { ...context, level: query.level, measure: query.measure, sort: query.sort, dir: query.dir, includeInsufficient: query.includeInsufficient };
   if (!instrument) return { ...base, measures: [], excluded: 0, rows: [] };
   const measures = rankingMeasures(instrument);
@@ -48,21 +47,14 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
       { path: ['measure'], message: `not a measure of ${instrument.id}: use overall, a factor or an item code` },
     ]);
   }
-  const db = deps.db.kysely;
   const settings = deps.config.scoring;
-  const withInstrument = { ...filter, instrumentId: instrument.id };
-  const [perUnit, responses] = await Promise.all([
-    countsPerUnit(db, scope, withInstrument),
-    responsesBy(db, scope, withInstrument, 'unit'),
-  ]);
-    const groups = new Map<string, { unit: ScopeUnit; children: CountsByItem[]; responses: number }>();
-  for (const [unitId, counts] of perUnit) {
+  const groups = new Map<string, { unit: ScopeUnit; children: CountsByItem[] }>();
+  for (const { unitId, counts } of setup.current) {
     const unit = scope.byId.get(unitId);
     if (!unit) continue;
     const rowUnit = rowUnitOf(unit, scope, query.level);
-    const group = groups.get(rowUnit.id) ?? { unit: rowUnit, children: [], responses: 0 };
+    const group = groups.get(rowUnit.id) ?? { unit: rowUnit, children: [] };
     group.children.push(counts);
-    group.responses += responses.get(unitId) ?? 0;
     groups.set(rowUnit.id, group);
   }
   let excluded = 0;
@@ -80,7 +72,7 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
     const factors: Record<string, Score> = {};
     for (const e of entries) if (e.level === 'factor') factors[e.code] = scoreOf(e.score);
     const unit: DashUnit = dashUnit(group.unit);
-    rows.push({ rank: null, unit, responses: group.responses, score, overall: pick(OVERALL_CODE), factors });
+    rows.push({ rank: null, unit, score, overall: pick(OVERALL_CODE), factors });
   }
   const byIndex = [...rows].sort((a, b) => compareNullable(a.score.index, b.score.index, -1));
   let previous: number | null | undefined;
@@ -95,7 +87,6 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
     lower: (r) => r.score.wilson?.lower ?? null,
     upper: (r) => r.score.wilson?.upper ?? null,
     n: (r) => r.score.n,
-    responses: (r) => r.responses,
     name: () => null,
   };
   rows.sort((a, b) =>

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { readHeat } from '../rollups/index.js';
 import { scoreUnits, sumCountsByItem } from '../scoring/index.js';
-import { countsByMonthAndUnit, responsesBy } from './counts.js';
+import { countsByMonthAndUnit, responsesIn } from './counts.js';
 import { reportEntries, scoreOf, setupView } from './context.js';
 import { addMonths, lastDayOfMonth, monthOf, monthsBetween, quarterOf } from './period.js';
 
@@ -45,14 +45,14 @@ export async function dashboardTrends(deps: Deps, actor: Actor, query: TrendsQue
   if (!instrument) return { ...context, interval: query.interval, from, to, series: [], points: [], heat };
 
   const windowFilter = { ...filter, from, to, instrumentId: instrument.id };
-  const [byMonth, responses] = await Promise.all([countsByMonthAndUnit(db, scope, windowFilter), responsesBy(db, scope, windowFilter, 'month')]);
+  const byMonth = await countsByMonthAndUnit(db, scope, windowFilter);
   const buckets = new Map<string, { from: string; to: string; units: Map<string, CountsByItem[]>; responses: number }>();
   for (const month of months) {
     const key = bucketOf(month);
     const bucket = buckets.get(key) ?? { from: `${month}-01`, to: lastDayOfMonth(month), units: new Map(), responses: 0 };
     bucket.to = lastDayOfMonth(month);
     for (const [unitId, counts] of byMonth.get(month) ?? []) bucket.units.set(unitId, [...(bucket.units.get(unitId) ?? []), counts]);
-    bucket.responses += responses.get(month) ?? 0;
+    bucket.responses += responsesIn([...(byMonth.get(month)?.values() ?? [])]);
     buckets.set(key, bucket);
   }
   const settings = deps.config.scoring;
