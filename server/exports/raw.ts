@@ -304,7 +304,7 @@ export async function rawXlsxStream(db: Db, plan: RawExportPlan): Promise<Readab
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const header = rawHeader(criteria);
-  const timeColumn = RAW_COLUMNS_BEFORE_SCORES - 1;
+  const timeColumn = RAW_COLUMNS.findIndex((c) => c.key === 'submitted_at');
   const commentColumn = RAW_COLUMNS_BEFORE_SCORES + criteria.length;
   let sheetNumber = 0;
   const newSheet = () => {

@@ -100,7 +100,7 @@ function addUnitSheet(workbook: ExcelJS.Workbook, name: string, rows: Cell[][], 
     Math.max(Math.min(14, widthOf(h ?? groupRow[c] ?? null, undefined)), ...rows.map((r) => widthOf(r[c] ?? null, formats[c]))),
   );
   sheet.columns.forEach((column, c) => {
-    column.width = Math.min(60, Math.max(6, (widths[c] ?? 8) + 2));
+    column.width = Math.min(90, Math.max(6, (widths[c] ?? 8) + 2));
     if (formats[c]) column.numFmt = formats[c]!;
   });
   for (const r of [1, 2]) {

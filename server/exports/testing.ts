@@ -1,33 +1,74 @@
 import type { Role } from '../../schema/admin.js';
 import { aSession, asSession, aUser } from '../auth/test-support.js';
 import type { Deps } from '../deps.js';
+import type { NewResponse, UnitRow } from '../db/types.js';
+import { applyRollupDeltas, computeRollupDeltas, rollupSourceFromRow } from '../rollups/index.js';
 import { silentLogger } from '../log.js';
-import { seedReference, seedResponses, type DemoReference } from '../seed/demo.js';
+import { seedReference } from '../seed/demo.js';
+import { seedDemo } from '../seed/index.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 
-/** Test builders for exports and imports: a demo province with responses, and signed-in callers. */
+/** Test builders for exports and imports: the demo province with responses, an empty twin, signed-in callers. */
 
 export interface ExportTestContext {
   t: TestContext;
   deps: Deps;
-  ref: DemoReference;
+  /** A unit by its code (e.g. '96', '31942-TTPVHCC'). */
+  unit(code: string): Promise<UnitRow>;
   /** Request headers of a signed-in caller with this role on this unit (null: system admin). */
   as(role: Role, unitId: string | null): Promise<Record<string, string>>;
+  /** Stores hand-made responses with their rollups, as the write path would. */
+  store(rows: NewResponse[]): Promise<void>;
 }
 
-/** A real app on a temp database with the demo province and `responses` synthetic responses over the last year. */
-export async function anExportApp(options: { responses?: number; now?: string; seed?: number } = {}): Promise<ExportTestContext> {
-  const t = await makeTestApp(options.now ? { now: options.now } : {});
+function context(t: TestContext): ExportTestContext {
   const deps: Deps = { db: t.db, config: t.config, clock: t.clock, logger: silentLogger };
-  const ref = await seedReference(deps);
-  if (options.responses) await seedResponses(deps, ref, { count: options.responses, seed: options.seed ?? 7 });
   return {
     t,
     deps,
-    ref,
+    unit: (code) => t.db.kysely.selectFrom('units').selectAll().where('code', '=', code).executeTakeFirstOrThrow(),
     as: async (role, unitId) => {
       const user = await aUser(t.db, t.clock, { grants: [{ role, unitId }] });
       return asSession(await aSession(t, user.id));
     },
+    store: (rows) =>
+      t.db.write(async (tx) => {
+        await tx.insertInto('responses').values(rows).execute();
+        const sources = rows.map((r) =>
+          rollupSourceFromRow({
+            unit_id: r.unit_id,
+            counter_id: r.counter_id ?? null,
+            staff_id: r.staff_id ?? null,
+            procedure_id: r.procedure_id ?? null,
+            channel: r.channel,
+            instrument_id: r.instrument_id,
+            local_day: r.local_day,
+            local_hour: r.local_hour,
+            weekday: r.weekday,
+            answers: r.answers,
+            suspect: r.suspect ?? 0,
+          }),
+        );
+        await applyRollupDeltas(tx, computeRollupDeltas(sources));
+      }),
   };
+}
+
+/**
+ * The demo province (Cà Mau) on a temp database at 2026-11-20: `responses` synthetic responses over
+ * the last year and per-dossier invitations over the last eight weeks, through the demo seed.
+ */
+export async function anExportApp(options: { responses?: number; invitations?: number; env?: Record<string, string> } = {}): Promise<ExportTestContext> {
+  const t = await makeTestApp(options.env ? { env: options.env } : {});
+  const ctx = context(t);
+  await seedDemo(ctx.deps, { responses: options.responses ?? 4000, seed: 7, invitations: options.invitations ?? 60 });
+  return ctx;
+}
+
+/** The same province's units, counters, staff, procedures and survey points, without a single response. */
+export async function anEmptyTwin(): Promise<ExportTestContext> {
+  const t = await makeTestApp();
+  const ctx = context(t);
+  await seedReference(ctx.deps);
+  return ctx;
 }
