@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyListQuery } from '../../schema/admin.js';
+import type { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyList, ApiKeyListQuery, UnitKind } from '../../schema/admin.js';
 import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, unitScopeCondition } from '../auth/scope.js';
 import { recordAudit } from '../audit/record.js';
@@ -76,5 +76,30 @@ export async function revokeApiKey(deps: Deps, actor: Actor, id: string): Promis
     const after = keyView(await keysQuery(tx).where('api_keys.id', '=', id).executeTakeFirstOrThrow());
     await recordAudit(tx, { actor, action: 'apikey.revoke', entity: 'api_key', entityId: id, unitId: row.unit_id, before, after, at: now });
     return after;
+  });
+}
+
+/**
+ * `npm run apikey:create`: a key for the unit with this code (give the kind when a centre and a
+ * branch share a code). Returns the key once.
+ */
+export async function createApiKeyForUnitCode(
+  deps: Deps,
+  input: { unitCode: string; kind?: UnitKind; name: string },
+): Promise<{ id: string; key: string; prefix: string; unitName: string }> {
+  let q = deps.db.kysely.selectFrom('units').select(['id', 'name', 'kind']).where('code', '=', input.unitCode).where('active', '=', 1);
+  if (input.kind) q = q.where('kind', '=', input.kind);
+  const units = await q.execute();
+  if (units.length === 0) throw new AppError('not_found', 404, `No active unit has code ${input.unitCode}`);
+  if (units.length > 1) {
+    throw new AppError('conflict', 409, `Several units have code ${input.unitCode} (${units.map((u) => u.kind).join(', ')}): add --kind`);
+  }
+  const unit = units[0]!;
+  const now = deps.clock.now();
+  return deps.db.write(async (tx) => {
+    const fresh = await insertApiKey(tx, { unitId: unit.id, name: input.name, createdBy: null, at: now });
+    const apiKey = keyView(await keysQuery(tx).where('api_keys.id', '=', fresh.id).executeTakeFirstOrThrow());
+    await recordAudit(tx, { actor: { system: 'cli' }, action: 'apikey.create', entity: 'api_key', entityId: fresh.id, unitId: unit.id, after: apiKey, at: now });
+    return { id: fresh.id, key: fresh.key, prefix: fresh.prefix, unitName: unit.name };
   });
 }

@@ -1,9 +1,19 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { GrantInput, UserCreate, UserList, UserListQuery, UserSummary, UserUpdate, UserWithPassword } from '../../schema/admin.js';
+import {
+  NewPassword,
+  Username,
+  type GrantInput,
+  type UserCreate,
+  type UserList,
+  type UserListQuery,
+  type UserSummary,
+  type UserUpdate,
+  type UserWithPassword,
+} from '../../schema/admin.js';
 import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/types.js';
-import { AppError } from '../http.js';
+import { AppError, parseWith } from '../http.js';
 import { newId } from '../ids.js';
 import { likeContains } from '../units/views.js';
 import type { Actor } from './actor.js';
@@ -209,4 +219,31 @@ export async function resetPassword(deps: Deps, actor: Actor, userId: string): P
     });
   });
   return { user: await getUser(deps, actor, userId), password };
+}
+
+/**
+ * `npm run admin:create`: a system administrator made from the command line (the first account of
+ * a fresh installation). The password is generated unless given; either way it is returned once.
+ */
+export async function createSystemAdmin(
+  deps: Deps,
+  input: { username: string; password?: string },
+): Promise<{ userId: string; username: string; password: string; generated: boolean }> {
+  const username = parseWith(Username, input.username, 'username');
+  const password = input.password === undefined ? generatePassword() : parseWith(NewPassword, input.password, 'password');
+  const hash = await hashPassword(password);
+  const now = deps.clock.now();
+  const userId = await deps.db.write(async (tx) => {
+    const taken = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+    if (taken) throw new AppError('conflict', 409, `The username ${username} is taken`);
+    const id = newId();
+    await tx
+      .insertInto('users')
+      .values({ id, username, display_name: username, password_hash: hash, active: 1, created_at: now.toISOString(), password_changed_at: now.toISOString() })
+      .execute();
+    await insertGrants(tx, id, [{ role: 'system_admin', unitId: null }], now.toISOString());
+    await recordAudit(tx, { actor: { system: 'cli' }, action: 'user.create', entity: 'user', entityId: id, unitId: null, after: await fullSummary(tx, id), at: now });
+    return id;
+  });
+  return { userId, username, password, generated: input.password === undefined };
 }
