@@ -13,9 +13,10 @@ export {
   readCounts,
   readHeat,
   readResponseCounts,
-  sliceRange,
+  planRange,
   type CountsFilter,
   type GroupCounts,
   type GroupResponses,
   type HeatCell,
+  type RangePlan,
 } from './read.js';

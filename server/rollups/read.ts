@@ -51,27 +51,49 @@ function nextMonth(month: string): string {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
 
-function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
 /** The last day of a YYYY-MM month. */
 const lastDay = (month: string) => addDays(`${nextMonth(month)}-01`, -1);
 
+const dayCount = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+
+/** How a day range is read: whole months, plus or minus day ranges at the edges. */
+export interface RangePlan {
+  /** Contiguous months read from the monthly rollup. */
+  months: [string, string] | null;
+  /** Days added from the daily rollup (partial edge months read directly). */
+  addDays: [string, string][];
+  /** Days subtracted: the part of an edge month outside the range, when that is the smaller read. */
+  subtractDays: [string, string][];
+}
+
 /**
- * Splits [from, to] into whole months (read from the monthly rollup) and the partial months at
- * either edge (read day by day).
+ * Splits [from, to] into whole months and partial edge months. An edge month is read day by day,
+ * or as its monthly total minus the days outside the range, whichever touches fewer days: an edge
+ * never costs more than half a month of daily rows.
  */
-export function sliceRange(from: string, to: string): { months: [string, string] | null; days: [string, string][] } {
-  if (from > to) return { months: null, days: [] };
-  const firstFull = from.endsWith('-01') ? monthOf(from) : nextMonth(monthOf(from));
-  const lastFull = to === lastDay(monthOf(to)) ? monthOf(to) : previousMonth(monthOf(to));
-  if (firstFull > lastFull) return { months: null, days: [[from, to]] };
-  const days: [string, string][] = [];
-  if (from < `${firstFull}-01`) days.push([from, addDays(`${firstFull}-01`, -1)]);
-  if (to > lastDay(lastFull)) days.push([`${nextMonth(lastFull)}-01`, to]);
-  return { months: [firstFull, lastFull], days };
+export function planRange(from: string, to: string): RangePlan {
+  const plan: RangePlan = { months: null, addDays: [], subtractDays: [] };
+  if (from > to) return plan;
+  let firstRead: string | null = null;
+  let lastRead: string | null = null;
+  for (let month = monthOf(from); month <= monthOf(to); month = nextMonth(month)) {
+    const monthStart = `${month}-01`;
+    const monthEnd = lastDay(month);
+    const start = from > monthStart ? from : monthStart;
+    const end = to < monthEnd ? to : monthEnd;
+    const inRange = dayCount(start, end);
+    const outside = dayCount(monthStart, monthEnd) - inRange;
+    if (outside > 0 && inRange <= outside + 1) {
+      plan.addDays.push([start, end]);
+      continue;
+    }
+    firstRead ??= month;
+    lastRead = month;
+    if (start > monthStart) plan.subtractDays.push([monthStart, addDays(start, -1)]);
+    if (end < monthEnd) plan.subtractDays.push([addDays(end, 1), monthEnd]);
+  }
+  if (firstRead && lastRead) plan.months = [firstRead, lastRead];
+  return plan;
 }
 
 /** LIKE pattern for a path prefix; paths are ids and slashes, but escape anyway. */
@@ -99,7 +121,7 @@ interface CountRow {
   n: number | string | bigint;
 }
 
-function fold(rows: Iterable<CountRow>, into: Map<string, GroupCounts>): void {
+function fold(rows: Iterable<CountRow>, into: Map<string, GroupCounts>, sign: 1 | -1 = 1): void {
   for (const row of rows) {
     const group = row.grp ?? '';
     const key = `${group}\u0001${row.instrument_id}`;
@@ -109,12 +131,28 @@ function fold(rows: Iterable<CountRow>, into: Map<string, GroupCounts>): void {
       into.set(key, entry);
     }
     const counts: Counts = (entry.counts[row.criterion] ??= [0, 0, 0, 0, 0, 0]);
-    if (row.score >= 0 && row.score <= 5) counts[row.score as 0 | 1 | 2 | 3 | 4 | 5] += Number(row.n);
+    if (row.score >= 0 && row.score <= 5) counts[row.score as 0 | 1 | 2 | 3 | 4 | 5] += sign * Number(row.n);
   }
+}
+
+/** Drops items and groups left with no answers (after subtracting, or rows zeroed by negated deltas). */
+function nonEmpty(groups: Iterable<GroupCounts>): GroupCounts[] {
+  const out: GroupCounts[] = [];
+  for (const group of groups) {
+    for (const [code, counts] of Object.entries(group.counts)) if (counts.every((c) => c === 0)) delete group.counts[code];
+    if (Object.keys(group.counts).length > 0) out.push(group);
+  }
+  return out;
 }
 
 const byGroupThenInstrument = <T extends { group: string; instrumentId: string }>(a: T, b: T) =>
   a.group < b.group ? -1 : a.group > b.group ? 1 : a.instrumentId < b.instrumentId ? -1 : a.instrumentId > b.instrumentId ? 1 : 0;
+
+/**
+ * Grouping columns after the group: with the group first, SQLite's sorter gets input already in
+ * unit order (the primary key's prefix) and aggregates a province-year by unit ~1.5× faster.
+ */
+const COUNT_KEY = ['instrument_id', 'criterion', 'score'] as const;
 
 /** The rollup_fine / rollup_response_day column (or expression) a groupBy reads. */
 function fineGroup(groupBy: CountsGroupBy) {
@@ -144,15 +182,14 @@ async function readFine(db: Db, filter: CountsFilter, groupBy: CountsGroupBy): P
     .selectFrom('rollup_fine')
     .select(['instrument_id', 'criterion', 'score'])
     .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]))
-    .groupBy(['instrument_id', 'criterion', 'score']);
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]));
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
   if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
   if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
   if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
   if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
-  if (group) return query.select(group.as('grp')).groupBy(group).execute();
-  return query.execute();
+  if (group) return query.select(group.as('grp')).groupBy([group, ...COUNT_KEY]).execute();
+  return query.groupBy(COUNT_KEY).execute();
 }
 
 /** One query per day range: an OR of ranges would make SQLite scan the table instead of seeking. */
@@ -170,10 +207,11 @@ async function readUnitDays(
       .selectFrom('rollup_unit_day')
       .select(['instrument_id', 'criterion', 'score'])
       .select((eb) => eb.fn.sum<number>('n').as('n'))
-      .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', from), eb('day', '<=', to)]))
-      .groupBy(['instrument_id', 'criterion', 'score']);
+      .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', from), eb('day', '<=', to)]));
     if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-    rows = rows.concat(group ? await query.select(group.as('grp')).groupBy(group).execute() : await query.execute());
+    rows = rows.concat(
+      group ? await query.select(group.as('grp')).groupBy([group, ...COUNT_KEY]).execute() : await query.groupBy(COUNT_KEY).execute(),
+    );
   }
   return rows;
 }
@@ -189,18 +227,17 @@ async function readUnitMonths(
     .selectFrom('rollup_unit_month')
     .select(['instrument_id', 'criterion', 'score'])
     .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) => eb.and([...unitCondition(eb, filter), eb('month', '>=', first), eb('month', '<=', last)]))
-    .groupBy(['instrument_id', 'criterion', 'score']);
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('month', '>=', first), eb('month', '<=', last)]));
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-  if (group) return query.select(group.as('grp')).groupBy(group).execute();
-  return query.execute();
+  if (group) return query.select(group.as('grp')).groupBy([group, ...COUNT_KEY]).execute();
+  return query.groupBy(COUNT_KEY).execute();
 }
 
 /**
  * Answer counts ([na, 1..5] per item) per group and instrument. Without a counter/staff/procedure/
- * channel filter, a range is read from the monthly rollup for its whole months plus the daily one
- * for the partial months at its edges (a few hundred rows for a centre-quarter, whatever the number
- * of responses); otherwise from rollup_fine.
+ * channel filter, a range is read from the monthly rollup for its whole months and the daily one
+ * for at most half a month at each edge (planRange), so the rows read do not grow with the number
+ * of responses; otherwise from rollup_fine.
  */
 export async function readCounts(db: Db, filter: CountsFilter): Promise<GroupCounts[]> {
   const groupBy = filter.groupBy ?? 'none';
@@ -211,11 +248,12 @@ export async function readCounts(db: Db, filter: CountsFilter): Promise<GroupCou
   } else if (groupBy === 'day') {
     fold(await readUnitDays(db, filter, groupBy, [[filter.from, filter.to]]), result);
   } else {
-    const { months, days } = sliceRange(filter.from, filter.to);
-    if (months) fold(await readUnitMonths(db, filter, groupBy, months), result);
-    fold(await readUnitDays(db, filter, groupBy, days), result);
+    const plan = planRange(filter.from, filter.to);
+    if (plan.months) fold(await readUnitMonths(db, filter, groupBy, plan.months), result);
+    fold(await readUnitDays(db, filter, groupBy, plan.addDays), result);
+    fold(await readUnitDays(db, filter, groupBy, plan.subtractDays), result, -1);
   }
-  return [...result.values()].sort(byGroupThenInstrument);
+  return nonEmpty(result.values()).sort(byGroupThenInstrument);
 }
 
 /** Responses (not answers) per group and instrument, from rollup_response_day. */
@@ -226,16 +264,15 @@ export async function readResponseCounts(db: Db, filter: CountsFilter): Promise<
     .selectFrom('rollup_response_day')
     .select('instrument_id')
     .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]))
-    .groupBy('instrument_id');
+    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]));
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
   if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
   if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
   if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
   if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
   const rows: { grp?: string; instrument_id: string; n: number | string | bigint }[] = group
-    ? await query.select(group.as('grp')).groupBy(group).execute()
-    : await query.execute();
+    ? await query.select(group.as('grp')).groupBy([group, 'instrument_id']).execute()
+    : await query.groupBy('instrument_id').execute();
   return rows
     .map((r) => ({ group: r.grp ?? '', instrumentId: r.instrument_id, n: Number(r.n) }))
     .sort(byGroupThenInstrument);

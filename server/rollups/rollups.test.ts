@@ -10,7 +10,7 @@ import { openSqlite } from '../db/database.js';
 import { migrate, MIGRATIONS } from '../db/migrate.js';
 import { addDays } from '../time.js';
 import { applyRollupDeltas, computeRollupDeltas, negateRollupDeltas, type RollupSource } from './deltas.js';
-import { readCounts, readHeat, readResponseCounts, sliceRange, type CountsFilter } from './read.js';
+import { planRange, readCounts, readHeat, readResponseCounts, type CountsFilter } from './read.js';
 import { rebuildRollups } from './rebuild.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { formatIndex, scoreInstrument } from '../scoring/index.js';
@@ -167,21 +167,59 @@ describe('rollup tables', () => {
   });
 });
 
-describe('sliceRange', () => {
-  it('reads whole months from the monthly rollup and the edges day by day', () => {
-    expect(sliceRange('2026-01-01', '2026-03-31')).toEqual({ months: ['2026-01', '2026-03'], days: [] });
-    expect(sliceRange('2025-12-17', '2026-03-05')).toEqual({
+describe('planRange', () => {
+  it('reads whole months monthly and each edge by its smaller side: its days, or its month minus the days outside', () => {
+    expect(planRange('2026-01-01', '2026-03-31')).toEqual({ months: ['2026-01', '2026-03'], addDays: [], subtractDays: [] });
+    expect(planRange('2025-12-17', '2026-03-05')).toEqual({
       months: ['2026-01', '2026-02'],
-      days: [
+      addDays: [
         ['2025-12-17', '2025-12-31'],
         ['2026-03-01', '2026-03-05'],
       ],
+      subtractDays: [],
     });
-    expect(sliceRange('2028-02-01', '2028-02-29')).toEqual({ months: ['2028-02', '2028-02'], days: [] });
-    expect(sliceRange('2026-02-01', '2026-02-28')).toEqual({ months: ['2026-02', '2026-02'], days: [] });
-    expect(sliceRange('2026-02-02', '2026-02-28')).toEqual({ months: null, days: [['2026-02-02', '2026-02-28']] });
-    expect(sliceRange('2026-01-31', '2026-02-01')).toEqual({ months: null, days: [['2026-01-31', '2026-02-01']] });
-    expect(sliceRange('2026-01-10', '2026-01-09')).toEqual({ months: null, days: [] });
+    expect(planRange('2025-12-03', '2026-03-28')).toEqual({
+      months: ['2025-12', '2026-03'],
+      addDays: [],
+      subtractDays: [
+        ['2025-12-01', '2025-12-02'],
+        ['2026-03-29', '2026-03-31'],
+      ],
+    });
+    expect(planRange('2026-02-02', '2026-02-27')).toEqual({
+      months: ['2026-02', '2026-02'],
+      addDays: [],
+      subtractDays: [
+        ['2026-02-01', '2026-02-01'],
+        ['2026-02-28', '2026-02-28'],
+      ],
+    });
+    expect(planRange('2028-02-01', '2028-02-29')).toEqual({ months: ['2028-02', '2028-02'], addDays: [], subtractDays: [] });
+    expect(planRange('2026-01-31', '2026-02-01')).toEqual({
+      months: null,
+      addDays: [
+        ['2026-01-31', '2026-01-31'],
+        ['2026-02-01', '2026-02-01'],
+      ],
+      subtractDays: [],
+    });
+    expect(planRange('2026-01-10', '2026-01-09')).toEqual({ months: null, addDays: [], subtractDays: [] });
+  });
+
+  it('never reads more than half a month of days at an edge (property)', () => {
+    const day = fc.integer({ min: 0, max: 3000 }).map((offset) => addDays('2024-01-01', offset));
+    fc.assert(
+      fc.property(day, day, (a, b) => {
+        const [from, to] = a <= b ? [a, b] : [b, a];
+        const plan = planRange(from, to);
+        const days = [...plan.addDays, ...plan.subtractDays].reduce(
+          (sum, [x, y]) => sum + (Date.parse(y) - Date.parse(x)) / 86_400_000 + 1,
+          0,
+        );
+        expect(days).toBeLessThanOrEqual(32);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
