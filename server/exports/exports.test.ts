@@ -51,6 +51,13 @@ async function workbookOf(res: Response): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
+/** A cell's text, whether written as a plain or an inline rich-text string. */
+function textOf(value: ExcelJS.CellValue): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && 'richText' in value) return value.richText.map((r) => r.text).join('');
+  return null;
+}
+
 /** The engine on counts tallied from the responses table itself, one set per unit holding responses. */
 async function engineFromResponses(unit: UnitRow, from: string, to: string): Promise<ScoreReport> {
   const rows = await x.t.db.kysely
@@ -285,7 +292,7 @@ describe('raw responses XLSX', () => {
         const value = sheet.getCell(r, c + 1).value;
         if (value instanceof Date) expect(value.toISOString().replace('T', ' ').slice(0, 19)).toBe(text);
         else if (typeof value === 'number') expect(String(value)).toBe(text);
-        else expect(restoreCell(String(value ?? ''))).toBe(restoreCell(text));
+        else expect(restoreCell(textOf(value) ?? '')).toBe(restoreCell(text));
       });
       if (r > 1) expect(sheet.getCell(r, 12).value).toBeInstanceOf(Date);
     }
@@ -324,8 +331,9 @@ describe('formula injection', () => {
     const csv = parse(await (await get(`/api/admin/exports/raw?${query}`)).text(), { bom: true }) as string[][];
     const sheet = (await workbookOf(await get(`/api/admin/exports/raw?${query}&format=xlsx`))).worksheets[0]!;
     const xlsx: string[][] = [];
-    sheet.eachRow((row) => xlsx.push(Array.from(row.values as unknown[], (v) => (typeof v === 'string' ? v : '')).slice(1)));
+    sheet.eachRow((row) => xlsx.push(Array.from(row.values as ExcelJS.CellValue[], (v) => textOf(v) ?? '').slice(1)));
     for (const cells of [...csv, ...xlsx]) for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    expect(xlsx.flat()).toContain("'=cmd|' /C calc'!A0");
     const comments = csv.filter((r) => r[0]!.startsWith('00000000-')).map((r) => r[18]!);
     expect(comments).toEqual(evil.map((e) => `'${e}`));
     expect(comments.map(restoreCell)).toEqual(evil);

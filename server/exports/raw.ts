@@ -289,6 +289,15 @@ function wallClockDate(iso: string): Date {
   return new Date(Date.parse(iso) + VN_OFFSET_MS);
 }
 
+/**
+ * A text cell for the streaming writer: written as an inline rich-text string, the one form whose
+ * _xHHHH_ escapes every reader decodes (without shared strings exceljs would otherwise write a
+ * formula-result string, which it reads back undecoded). Empty texts are empty cells.
+ */
+function inlineText(text: string): ExcelJS.CellRichTextValue | null {
+  return text === '' ? null : { richText: [{ text: xlsxCellText(text) }] };
+}
+
 /** Waits until the XLSX output has been read below this many bytes, so a slow client does not fill memory. */
 const XLSX_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -316,7 +325,7 @@ export async function rawXlsxStream(db: Db, plan: RawExportPlan): Promise<Readab
       width: c === commentColumn ? 60 : c === timeColumn ? 20 : Math.min(40, Math.max(8, h.length + 2)),
       ...(c === timeColumn && { style: { numFmt: 'yyyy-mm-dd hh:mm:ss' } }),
     }));
-    const headerRow = sheet.addRow(header.map((h) => xlsxCellText(h)));
+    const headerRow = sheet.addRow(header.map(inlineText));
     headerRow.font = { bold: true };
     headerRow.commit();
     return sheet;
@@ -332,10 +341,10 @@ export async function rawXlsxStream(db: Db, plan: RawExportPlan): Promise<Readab
           rowsInSheet = 0;
         }
         const { texts, scores, tail } = recordCells(r, criteria, lookups);
-        const cells: (string | number | Date | null)[] = [
-          ...texts.map((t, c) => (c === timeColumn ? wallClockDate(r.submittedAt) : xlsxCellText(String(t)))),
+        const cells: ExcelJS.CellValue[] = [
+          ...texts.map((t, c) => (c === timeColumn ? wallClockDate(r.submittedAt) : inlineText(String(t)))),
           ...scores,
-          ...tail.map((t) => xlsxCellText(String(t))),
+          ...tail.map((t) => inlineText(String(t))),
         ];
         sheet.addRow(cells).commit();
         rowsInSheet++;

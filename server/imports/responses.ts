@@ -216,7 +216,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
   }
   const catalogue = await loadCatalogue(db, root);
   const check = new RowChecker(table.header);
-  const now = deps.clock.now();
+  const today = vnLocalParts(deps.clock.now()).day;
   const seenIds = new Map<string, number>();
   const occurrences = new Map<string, number>();
   const planned: PlannedRow[] = [];
@@ -256,7 +256,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
     const when = whenText.trim() ? parseLocalDateTime(whenText) : null;
     if (!whenText.trim()) fail('submitted_at', 'required', 'Thiếu thời điểm khảo sát');
     else if (!when) fail('submitted_at', 'invalid_date', `"${whenText}" không phải ngày giờ (dạng 2026-11-23 10:05 hoặc 23/11/2026 10:05)`);
-    else if (when.getTime() > now.getTime()) fail('submitted_at', 'invalid_date', 'Thời điểm khảo sát ở tương lai');
+    else if (vnLocalParts(when).day > today) fail('submitted_at', 'invalid_date', 'Ngày khảo sát ở tương lai');
     else if (when.getUTCFullYear() < 2000) fail('submitted_at', 'invalid_date', 'Thời điểm khảo sát trước năm 2000');
 
     const instrumentId = text('instrument').trim();
