@@ -69,7 +69,7 @@ async function countRows(tx: Db, table: (typeof ROLLUP_TABLES)[number]): Promise
  */
 export async function rebuildRollups(db: AppDatabase, options: RebuildOptions = {}): Promise<RebuildResult> {
   const pageSize = options.pageSize ?? 5000;
-  const flushRows = options.flushRows ?? 200_000;
+  const flushRows = options.flushRows ?? 100_000;
   return db.write(async (tx) => {
     for (const table of ROLLUP_TABLES) await tx.deleteFrom(table).execute();
     const isBinary = binaryItemLookup(await listInstruments(tx));
