@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { openSqlite, type AppDatabase, type SqliteOptions } from './db/database.js';
+import { openPostgres, openSqlite, type AppDatabase, type SqliteOptions } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { removeInstanceFile, writeInstanceFile } from './durability/instance.js';
 import { startBackupSchedule, type BackupSchedule, type Timers } from './durability/scheduler.js';
@@ -39,7 +39,7 @@ export const CRASH_CONTROL_ENV = 'CRASH_TEST_CONTROL';
 export const CRASH_CONTROL_VALUE = 'unsafe-ack-before-commit';
 
 export async function openDatabase(config: Config, sqliteOptions: SqliteOptions = {}): Promise<AppDatabase> {
-  const db = openSqlite(config.databaseFile, sqliteOptions);
+  const db = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.databaseFile, sqliteOptions);
   await migrate(db);
   await ensureBuiltinInstruments(db.kysely, systemClock);
   return db;

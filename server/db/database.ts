@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import type { Database, Db } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -64,6 +65,28 @@ function sqliteAppDatabase(sqlite: BetterSqlite3.Database): AppDatabase {
           throw err;
         }
       }),
+    close: async () => {
+      await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * Counts and sums come back from PostgreSQL as bigint/numeric text; the app's counts fit in a
+ * double, so parse them as numbers like SQLite returns them.
+ */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/** PostgreSQL through Kysely's dialect: one pool, and each write in one transaction. */
+export function openPostgres(url: string, options: { max?: number } = {}): AppDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    kysely,
+    sqlite: undefined,
+    write: (fn) => kysely.transaction().execute(fn),
     close: async () => {
       await kysely.destroy();
     },

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AppDatabase, Dialect } from './database.js';
+import type { Database } from './types.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_rollups_without_rowid.js';
 import * as m004 from './migrations/004_survey_point_lookups.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
  */
 export async function migrate(db: AppDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
   await db.write(async (tx) => {
+    await lockMigrations(db, tx);
     await tx.schema
       .createTable('schema_migrations')
       .ifNotExists()
@@ -35,6 +37,7 @@ export async function migrate(db: AppDatabase, migrations: readonly Migration[] 
   let applied = 0;
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     const didApply = await db.write(async (tx) => {
+      await lockMigrations(db, tx);
       const done = await tx
         .selectFrom('schema_migrations')
         .select('version')
@@ -52,6 +55,17 @@ export async function migrate(db: AppDatabase, migrations: readonly Migration[] 
   }
   return applied;
 }
+
+/**
+ * SQLite's BEGIN IMMEDIATE already serialises migrating processes; PostgreSQL transactions do not
+ * block each other on DDL in the same way, so take a transaction-scoped advisory lock there.
+ */
+async function lockMigrations(db: AppDatabase, tx: Kysely<Database>): Promise<void> {
+  if (db.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(tx);
+}
+
+/** Any fixed number shared by every process of the platform ("SIPAS" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x5349504153;
 
 export async function currentVersion(db: AppDatabase): Promise<number> {
   const row = await db.kysely

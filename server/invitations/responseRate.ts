@@ -48,15 +48,15 @@ export async function responseRate(
           ])
           .$if(dims.has('unit'), (q) => q.select(['u.id as unit_id', 'u.name as unit_name']).groupBy(['u.id', 'u.name']).orderBy('u.name').orderBy('u.id'))
           .$if(dims.has('counter'), (q) =>
-            q.select(['i.counter_id', 'c.name as counter_name']).groupBy(['i.counter_id', 'c.name', 'c.code']).orderBy('c.code'),
+            q.select(['i.counter_id', 'c.name as counter_name']).groupBy(['i.counter_id', 'c.name', 'c.code']).orderBy(sql`coalesce(c.code, '')`),
           )
           .$if(dims.has('procedure'), (q) =>
             q
               .select(['i.procedure_id', 'p.code as procedure_code', 'p.name as procedure_name'])
               .groupBy(['i.procedure_id', 'p.code', 'p.name'])
-              .orderBy('p.code'),
+              .orderBy(sql`coalesce(p.code, '')`),
           )
-          .$if(dims.has('staff'), (q) => q.select(['i.staff_id', 's.name as staff_name']).groupBy(['i.staff_id', 's.name']).orderBy('s.name'))
+          .$if(dims.has('staff'), (q) => q.select(['i.staff_id', 's.name as staff_name']).groupBy(['i.staff_id', 's.name']).orderBy(sql`coalesce(s.name, '')`))
           .$if(dims.has('day'), (q) => q.select('i.issued_day').groupBy('i.issued_day').orderBy('i.issued_day'))
           .$if(dims.has('month'), (q) => q.select(month.as('issued_month')).groupBy(month).orderBy(month))
           .execute();

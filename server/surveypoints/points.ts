@@ -82,7 +82,7 @@ export async function listSurveyPoints(
     q = q.where(subtreeCondition('u.path', unit.path));
   }
   if (query.status) q = q.where('sp.status', '=', query.status);
-  const rows = await q.orderBy('u.name').orderBy('u.id').orderBy('c.code').orderBy('sp.created_at').orderBy('sp.id').execute();
+  const rows = await q.orderBy('u.name').orderBy('u.id').orderBy(sql`coalesce(c.code, '')`).orderBy('sp.created_at').orderBy('sp.id').execute();
   return rows.map((r) => toView(config.publicBaseUrl, r));
 }
 

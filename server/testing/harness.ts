@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp, type AppOptions } from '../app.js';
 import { fixedClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
-import { openSqlite, type AppDatabase } from '../db/database.js';
+import { openPostgres, openSqlite, type AppDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { silentLogger } from '../log.js';
 
@@ -25,14 +25,33 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   return loadConfig({ DATA_DIR: dir, LOG_REQUESTS: 'false', ...env });
 }
 
-/** A real app on a real temp SQLite file, migrated, with a fixed clock. */
+/**
+ * The engine tests run on: a temp SQLite file, or with TEST_DATABASE_URL (set by `npm run test:pg`)
+ * a fresh database on that PostgreSQL server. Migrated; `drop` removes it.
+ */
+export async function openTestDatabase(config: Config): Promise<{ db: AppDatabase; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const db = openSqlite(config.databaseFile);
+    await migrate(db);
+    return { db, drop: async () => {} };
+  }
+  const { createTestDatabase } = await import('./postgres.js');
+  const created = await createTestDatabase(adminUrl);
+  const db = openPostgres(created.url);
+  await migrate(db);
+  return { db, drop: created.drop };
+}
+
+export const testEngine: 'sqlite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+/** A real app on a real temp database (SQLite, or PostgreSQL under test:pg), migrated, with a fixed clock. */
 export async function makeTestApp(
   options: { env?: Record<string, string>; now?: string; ui?: AppOptions['ui'] } = {},
 ): Promise<TestContext> {
   const dir = tempDir();
   const config = testConfig(dir, options.env);
-  const db = openSqlite(config.databaseFile);
-  await migrate(db);
+  const { db, drop } = await openTestDatabase(config);
   const clock = fixedClock(options.now ?? '2026-11-20T03:00:00Z');
   const app = createApp({ db, config, clock, logger: silentLogger, ui: options.ui ?? {} });
   return {
@@ -43,6 +62,7 @@ export async function makeTestApp(
     dir,
     cleanup: async () => {
       await db.close();
+      await drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -260,7 +260,9 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedAlwaysAsIdentity(),
+    )
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor_user_id', 'text')
     .addColumn('actor_label', 'text', (c) => c.notNull())
