@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { systemClock } from '../server/clock.js';
 import { SubmissionLoad, type Answers } from '../server/durability/load.js';
-import { startServerProcess, type ServerProcess } from '../server/durability/server-process.js';
+import { loadServerProcess, type LoadedServerProcess, type ServerProcess } from '../server/durability/server-process.js';
 import { checkStoredResponses } from '../server/durability/verify.js';
 import { CRASH_CONTROL_ENV, CRASH_CONTROL_VALUE, openDatabase } from '../server/main.js';
 import { aSite } from '../server/testing/builders.js';
@@ -67,9 +67,14 @@ export async function runCrashSeries(options: SeriesOptions): Promise<SeriesFigu
     integrityFailures: 0,
     seconds: 0,
   };
-  let server: ServerProcess = await startServerProcess({ dataDir: dir, env });
+  let server: ServerProcess = await (await loadServerProcess({ dataDir: dir, env })).start();
+  // The next server loads its modules while this one runs, so a restart after the kill costs only
+  // main(): opening the database (WAL recovery) and listening.
+  let next: Promise<LoadedServerProcess> | undefined = loadServerProcess({ dataDir: dir, env });
   try {
     for (let kill = 1; kill <= options.kills; kill++) {
+      // Ready before the load starts, so loading does not compete with the server under test for CPU.
+      const loaded = await next!;
       // Few user agents, so the anti-abuse check flags some answers and rollups must leave them out.
       const load = new SubmissionLoad({ url: server.url, surveyCode, ratePerSecond: options.rate, maxInFlight: 64, userAgents: 3000 });
       load.start();
@@ -83,7 +88,8 @@ export async function runCrashSeries(options: SeriesOptions): Promise<SeriesFigu
       for (const [id, answers] of load.sent) sent.set(id, answers);
       for (const id of load.acknowledged) acknowledged.add(id);
 
-      server = await startServerProcess({ dataDir: dir, env });
+      server = await loaded.start();
+      next = kill < options.kills ? loadServerProcess({ dataDir: dir, env }) : undefined;
       const check = await checkStoredResponses(databaseFile, { sent, acknowledged });
       figures.sent = sent.size;
       figures.acknowledged = acknowledged.size;
@@ -100,6 +106,7 @@ export async function runCrashSeries(options: SeriesOptions): Promise<SeriesFigu
       if (options.stopOnLoss && check.missing.length > 0) break;
     }
   } finally {
+    await (await next)?.discard();
     server.child.kill('SIGKILL');
     await server.exited;
     rmSync(dir, { recursive: true, force: true });
