@@ -1,8 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { NO_OPINION, RAW_COLUMNS, RAW_COLUMNS_BEFORE_SCORES } from '../../schema/exports.js';
-import type { Db, ResponseRow } from '../db/types.js';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { AppDatabase } from '../db/database.js';
+import type { Db } from '../db/types.js';
 import { getInstrument } from '../instruments/store.js';
 import { addDays } from '../time.js';
 import { csvText, UTF8_BOM, xlsxCellText } from './cells.js';
@@ -109,80 +111,102 @@ async function loadLookups(db: Db, scope: Pick<ExportScope, 'paths'>): Promise<L
   };
 }
 
-type RawRow = Pick<
-  ResponseRow,
-  | 'id'
-  | 'unit_id'
-  | 'counter_id'
-  | 'staff_id'
-  | 'procedure_id'
-  | 'channel'
-  | 'submitted_at'
-  | 'instrument_id'
-  | 'answers'
-  | 'comment'
-  | 'lang'
-  | 'suspect'
-  | 'invitation_id'
->;
+/** The columns a page reads, in this order (SQLite hands rows back as arrays in raw mode). */
+const PAGE_COLUMNS = [
+  'id',
+  'unit_id',
+  'counter_id',
+  'staff_id',
+  'procedure_id',
+  'channel',
+  'submitted_at',
+  'instrument_id',
+  'answers',
+  'comment',
+  'lang',
+  'suspect',
+  'invitation_id',
+] as const;
+
+type PageRow = [string, string, string | null, string | null, string | null, string, string, string, string, string | null, string, number, string | null];
+
+interface Cursor {
+  submittedAt: string;
+  id: string;
+}
+
+/** One page of one day, after the cursor: portable SQL built by Kysely. */
+function pageQuery(db: Db, plan: RawExportPlan, day: string, after: Cursor | null, pageSize: number): CompiledQuery {
+  return db
+    .selectFrom('responses')
+    .select([...PAGE_COLUMNS])
+    .where('local_day', '=', day)
+    .where(scopeUnitCondition(plan.scope, 'unit_id'))
+    .$if(plan.instrumentId !== undefined, (q) => q.where('instrument_id', '=', plan.instrumentId!))
+    .$if(after !== null, (q) =>
+      q.where((eb) =>
+        eb.or([eb('submitted_at', '>', after!.submittedAt), eb.and([eb('submitted_at', '=', after!.submittedAt), eb('id', '>', after!.id)])]),
+      ),
+    )
+    .orderBy('submitted_at')
+    .orderBy('id')
+    .limit(pageSize)
+    .compile();
+}
+
+/**
+ * Runs a page query. On SQLite the same SQL goes through a prepared statement in raw mode (rows as
+ * arrays), reused for every page: at a million rows Kysely's per-row objects would double the cost.
+ * It still takes Kysely's connection, so it never reads in the middle of someone's write transaction.
+ */
+function pageReader(database: AppDatabase): (query: CompiledQuery) => Promise<PageRow[]> {
+  const sqlite = database.sqlite;
+  if (!sqlite) {
+    return async (query) => {
+      const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
+      return rows.map((row) => PAGE_COLUMNS.map((c) => row[c]) as PageRow);
+    };
+  }
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return async (query) => {
+    let statement = statements.get(query.sql);
+    if (!statement) {
+      statement = sqlite.prepare(query.sql).raw(true);
+      statements.set(query.sql, statement);
+    }
+    const prepared = statement;
+    return database.kysely.connection().execute(async () => prepared.all(...query.parameters) as PageRow[]);
+  };
+}
 
 /** Pages of responses in (day, submitted_at, id) order; each query reads one day from the index. */
-export async function* rawPages(db: Db, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
+export async function* rawPages(database: AppDatabase, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
+  const read = pageReader(database);
   for (let day = plan.from; day <= plan.to; day = addDays(day, 1)) {
-    let cursor: { submittedAt: string; id: string } | null = null;
+    let after: Cursor | null = null;
     for (;;) {
-      const after: { submittedAt: string; id: string } | null = cursor;
-      const rows: RawRow[] = await db
-        .selectFrom('responses')
-        .select([
-          'id',
-          'unit_id',
-          'counter_id',
-          'staff_id',
-          'procedure_id',
-          'channel',
-          'submitted_at',
-          'instrument_id',
-          'answers',
-          'comment',
-          'lang',
-          'suspect',
-          'invitation_id',
-        ])
-        .where('local_day', '=', day)
-        .where(scopeUnitCondition(plan.scope, 'unit_id'))
-        .$if(plan.instrumentId !== undefined, (q) => q.where('instrument_id', '=', plan.instrumentId!))
-        .$if(after !== null, (q) =>
-          q.where((eb) =>
-            eb.or([
-              eb('submitted_at', '>', after!.submittedAt),
-              eb.and([eb('submitted_at', '=', after!.submittedAt), eb('id', '>', after!.id)]),
-            ]),
-          ),
-        )
-        .orderBy('submitted_at')
-        .orderBy('id')
-        .limit(pageSize)
-        .execute();
+      const rows = await read(pageQuery(database.kysely, plan, day, after, pageSize));
       if (rows.length === 0) break;
-      yield rows.map((r) => ({
-        id: r.id,
-        unitId: r.unit_id,
-        counterId: r.counter_id,
-        staffId: r.staff_id,
-        procedureId: r.procedure_id,
-        channel: r.channel,
-        submittedAt: r.submitted_at,
-        instrumentId: r.instrument_id,
-        answers: JSON.parse(r.answers) as Record<string, number | null>,
-        comment: r.comment,
-        lang: r.lang,
-        suspect: r.suspect === 1,
-        invitation: r.invitation_id !== null,
-      }));
+      yield rows.map(
+        (r): RawRecord => ({
+          id: r[0],
+          unitId: r[1],
+          counterId: r[2],
+          staffId: r[3],
+          procedureId: r[4],
+          channel: r[5],
+          submittedAt: r[6],
+          instrumentId: r[7],
+          answers: JSON.parse(r[8]) as Record<string, number | null>,
+          comment: r[9],
+          lang: r[10],
+          suspect: r[11] === 1,
+          invitation: r[12] !== null,
+        }),
+      );
       if (rows.length < pageSize) break;
       const last = rows[rows.length - 1]!;
-      cursor = { submittedAt: last.submitted_at, id: last.id };
+      after = { submittedAt: last[6], id: last[0] };
     }
   }
 }
@@ -241,19 +265,46 @@ function recordCells(r: RawRecord, criteria: readonly string[], lookups: Lookups
   };
 }
 
-/** CSV text of a page (CRLF lines). Scores are bare digits; every text cell is neutralised. */
-function csvLines(records: RawRecord[], criteria: readonly string[], lookups: Lookups): string {
-  let out = '';
-  for (const r of records) {
-    const { texts, scores, tail } = recordCells(r, criteria, lookups);
-    const cells = [
-      ...texts.map((t) => csvText(String(t))),
-      ...scores.map((s) => (s === null ? '' : String(s))),
-      ...tail.map((t) => csvText(String(t))),
-    ];
-    out += `${cells.join(',')}\r\n`;
-  }
-  return out;
+/**
+ * Formats pages as CSV lines (CRLF). Scores are bare digits; every text cell is neutralised. The
+ * columns of a unit, counter, staff member or procedure are escaped once and reused: they repeat
+ * on thousands of rows, and this is the hot loop of a million-row export.
+ */
+function csvFormatter(criteria: readonly string[], lookups: Lookups): (records: RawRecord[]) => string {
+  const fragments = new Map<string, string>();
+  const fragment = (key: string, cells: () => string[]): string => {
+    let text = fragments.get(key);
+    if (text === undefined) {
+      text = cells().map(csvText).join(',');
+      fragments.set(key, text);
+    }
+    return text;
+  };
+  const named = (kind: string, id: string | null, map: Map<string, Named>) =>
+    fragment(`${kind}:${id ?? ''}`, () => {
+      const entry = id ? map.get(id) : undefined;
+      return [entry?.code ?? '', entry?.name ?? ''];
+    });
+  return (records) => {
+    let out = '';
+    for (const r of records) {
+      const unit = fragment(`u:${r.unitId}`, () => {
+        const u = lookups.units.get(r.unitId);
+        return [u?.provinceCode ?? '', u?.code ?? '', u?.name ?? ''];
+      });
+      let scores = '';
+      for (const code of criteria) {
+        const value = r.answers[code];
+        scores += `,${value === undefined ? '' : value === null ? NO_OPINION : value}`;
+      }
+      const flags = r.suspect ? (r.invitation ? '"suspect,invitation"' : 'suspect') : r.invitation ? 'invitation' : '';
+      out +=
+        `${csvText(r.id)},${unit},${named('c', r.counterId, lookups.counters)},${named('s', r.staffId, lookups.staff)},` +
+        `${named('p', r.procedureId, lookups.procedures)},${csvText(r.channel)},${vnWallTime(r.submittedAt)},` +
+        `${fragment(`i:${r.instrumentId}`, () => [r.instrumentId])}${scores},${csvText(r.comment ?? '')},${csvText(r.lang)},${flags}\r\n`;
+    }
+    return out;
+  };
 }
 
 /** A web stream over an async generator of byte chunks, pulled only as fast as the client reads. */
@@ -274,12 +325,14 @@ function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
 }
 
 /** The raw CSV as a stream: UTF-8 with BOM, header first, then one chunk per page. */
-export async function rawCsvStream(db: Db, plan: RawExportPlan): Promise<ReadableStream<Uint8Array>> {
+export async function rawCsvStream(database: AppDatabase, plan: RawExportPlan): Promise<ReadableStream<Uint8Array>> {
+  const db = database.kysely;
   const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
   const encoder = new TextEncoder();
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield encoder.encode(`${UTF8_BOM}${rawHeader(criteria).map((h) => csvText(h)).join(',')}\r\n`);
-    for await (const page of rawPages(db, plan)) yield encoder.encode(csvLines(page, criteria, lookups));
+    const format = csvFormatter(criteria, lookups);
+    for await (const page of rawPages(database, plan)) yield encoder.encode(format(page));
   }
   return pullStream(chunks());
 }
@@ -308,7 +361,8 @@ async function drained(out: PassThrough): Promise<void> {
 }
 
 /** The raw export as an XLSX stream: the same layout as the CSV, scores as numbers, the time as a date. */
-export async function rawXlsxStream(db: Db, plan: RawExportPlan): Promise<ReadableStream<Uint8Array>> {
+export async function rawXlsxStream(database: AppDatabase, plan: RawExportPlan): Promise<ReadableStream<Uint8Array>> {
+  const db = database.kysely;
   const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -333,7 +387,7 @@ export async function rawXlsxStream(db: Db, plan: RawExportPlan): Promise<Readab
   const write = async () => {
     let sheet = newSheet();
     let rowsInSheet = 0;
-    for await (const page of rawPages(db, plan)) {
+    for await (const page of rawPages(database, plan)) {
       for (const r of page) {
         if (rowsInSheet === XLSX_ROWS_PER_SHEET) {
           sheet.commit();

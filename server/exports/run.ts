@@ -82,7 +82,7 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
 
   const file = { fileName: fileName(kind, scope, period, format), contentType: CONTENT_TYPES[format] };
   if (kind === 'raw') {
-    return { ...file, body: format === 'csv' ? await rawCsvStream(db, rawPlan) : await rawXlsxStream(db, rawPlan) };
+    return { ...file, body: format === 'csv' ? await rawCsvStream(deps.db, rawPlan) : await rawXlsxStream(deps.db, rawPlan) };
   }
   const scores = await scoreScope(deps, caller, scope, period, instrumentId!);
   const generatedAt = deps.clock.now();
