@@ -1,0 +1,156 @@
+import type {
+  ApiKeyCreate,
+  ApiKeyCreated,
+  ApiKey,
+  ApiKeyList,
+  AuditPage,
+  Counter,
+  CounterCreate,
+  CounterList,
+  CounterUpdate,
+  ImportKind,
+  ImportResult,
+  LoginInput,
+  PasswordChangeInput,
+  Procedure,
+  ProcedureCreate,
+  ProcedureList,
+  ProcedureUpdate,
+  SessionInfo,
+  Staff,
+  StaffCreate,
+  StaffList,
+  StaffUpdate,
+  Unit,
+  UnitCreate,
+  UnitDetail,
+  UnitList,
+  UnitUpdate,
+  UserCreate,
+  UserList,
+  UserSummary,
+  UserUpdate,
+  UserWithPassword,
+} from '../../schema/admin.js';
+import type { ErrorBody, ErrorIssue } from '../../schema/errors.js';
+
+/** A failed call: the API's error code (or network / http_<status>), its message and field issues. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: ErrorIssue[] = [],
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken = '';
+/** Called when any call answers 401: the shell drops the session and shows the sign-in page. */
+let onUnauthenticated: () => void = () => {};
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export function onSessionLost(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function queryString(query: Query = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+async function call<T>(method: string, path: string, body?: unknown, upload?: Blob): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (upload) headers['content-type'] = upload.type || 'application/octet-stream';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers,
+      body: upload ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let error = new ApiError(res.status, `http_${res.status}`, res.statusText);
+    try {
+      const parsed = (JSON.parse(text) as ErrorBody).error;
+      const retry = Number(res.headers.get('retry-after'));
+      error = new ApiError(res.status, parsed.code, parsed.message, parsed.issues ?? [], Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    } catch {
+      // Not the API's error shape (a proxy page): keep the HTTP status.
+    }
+    if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthenticated();
+    throw error;
+  }
+  return JSON.parse(text) as T;
+}
+
+const get = <T>(path: string, query?: Query) => call<T>('GET', `${path}${queryString(query)}`);
+const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, body);
+const patch = <T>(path: string, body: unknown) => call<T>('PATCH', path, body);
+const id = (value: string) => encodeURIComponent(value);
+
+/** Typed calls to the admin API; request and response types come from schema/admin.ts. */
+export const api = {
+  auth: {
+    me: () => get<SessionInfo>('/api/auth/me'),
+    login: (input: LoginInput) => post<SessionInfo>('/api/auth/login', input),
+    logout: () => post<{ ok: true }>('/api/auth/logout'),
+    logoutAll: () => post<{ ok: true; revokedSessions: number }>('/api/auth/logout-all'),
+    changePassword: (input: PasswordChangeInput) => post<{ ok: true; revokedSessions: number }>('/api/auth/password', input),
+  },
+  units: {
+    list: (query: Query) => get<UnitList>('/api/admin/units', query),
+    get: (unitId: string) => get<UnitDetail>(`/api/admin/units/${id(unitId)}`),
+    create: (input: UnitCreate) => post<Unit>('/api/admin/units', input),
+    update: (unitId: string, input: UnitUpdate) => patch<Unit>(`/api/admin/units/${id(unitId)}`, input),
+  },
+  counters: {
+    list: (query: Query) => get<CounterList>('/api/admin/counters', query),
+    get: (counterId: string) => get<Counter>(`/api/admin/counters/${id(counterId)}`),
+    create: (input: CounterCreate) => post<Counter>('/api/admin/counters', input),
+    update: (counterId: string, input: CounterUpdate) => patch<Counter>(`/api/admin/counters/${id(counterId)}`, input),
+  },
+  staff: {
+    list: (query: Query) => get<StaffList>('/api/admin/staff', query),
+    create: (input: StaffCreate) => post<Staff>('/api/admin/staff', input),
+    update: (staffId: string, input: StaffUpdate) => patch<Staff>(`/api/admin/staff/${id(staffId)}`, input),
+  },
+  procedures: {
+    list: (query: Query) => get<ProcedureList>('/api/admin/procedures', query),
+    create: (input: ProcedureCreate) => post<Procedure>('/api/admin/procedures', input),
+    update: (procedureId: string, input: ProcedureUpdate) => patch<Procedure>(`/api/admin/procedures/${id(procedureId)}`, input),
+  },
+  import: (kind: ImportKind, unitId: string, mode: 'preview' | 'commit', file: Blob) =>
+    call<ImportResult>('POST', `/api/admin/import/${kind}${queryString({ unitId, mode })}`, undefined, file),
+  users: {
+    list: (query: Query) => get<UserList>('/api/admin/users', query),
+    get: (userId: string) => get<UserSummary>(`/api/admin/users/${id(userId)}`),
+    create: (input: UserCreate) => post<UserWithPassword>('/api/admin/users', input),
+    update: (userId: string, input: UserUpdate) => patch<UserSummary>(`/api/admin/users/${id(userId)}`, input),
+    resetPassword: (userId: string) => post<UserWithPassword>(`/api/admin/users/${id(userId)}/reset-password`),
+  },
+  apiKeys: {
+    list: (query: Query) => get<ApiKeyList>('/api/admin/apikeys', query),
+    create: (input: ApiKeyCreate) => post<ApiKeyCreated>('/api/admin/apikeys', input),
+    revoke: (keyId: string) => post<ApiKey>(`/api/admin/apikeys/${id(keyId)}/revoke`),
+  },
+  audit: {
+    list: (query: Query) => get<AuditPage>('/api/admin/audit', query),
+  },
+};

@@ -1,0 +1,470 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { ImportErrorCode, Role, UnitKind } from '../../schema/admin.js';
+
+export type Lang = 'vi' | 'en';
+
+/** Words of the admin shell and its pages. Vietnamese is the source; English must carry every key (tsc checks). */
+const vi = {
+  appTitle: 'Quản trị khảo sát SIPAS',
+  skipToContent: 'Bỏ qua, đến nội dung chính',
+  mainNav: 'Điều hướng chính',
+  menu: 'Danh mục',
+  switchLang: 'English',
+  switchLangLabel: 'Chuyển sang tiếng Anh',
+  signedInAs: 'Đăng nhập: {name}',
+  signOut: 'Đăng xuất',
+  loading: 'Đang tải…',
+  saving: 'Đang lưu…',
+  save: 'Lưu',
+  cancel: 'Hủy',
+  create: 'Thêm mới',
+  edit: 'Sửa',
+  change: 'Đổi',
+  search: 'Tìm kiếm',
+  searchPlaceholder: 'Tên hoặc mã',
+  showInactive: 'Hiện cả mục đã ngừng hoạt động',
+  active: 'Đang hoạt động',
+  inactive: 'Ngừng hoạt động',
+  status: 'Trạng thái',
+  code: 'Mã',
+  name: 'Tên',
+  actions: 'Thao tác',
+  none: 'Không có mục nào.',
+  total: 'Tổng: {n}',
+  previous: 'Trang trước',
+  next: 'Trang sau',
+  required: 'Bắt buộc',
+  copy: 'Sao chép',
+  copied: 'Đã sao chép',
+
+  errorGeneric: 'Có lỗi: {message}',
+  errorNetwork: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
+  retry: 'Thử lại',
+  forbiddenTitle: '403 – Không có quyền truy cập',
+  forbiddenBody: 'Trang này thuộc đơn vị ngoài phạm vi tài khoản của bạn, hoặc vai trò của bạn không được phép xem.',
+  forbiddenHome: 'Về trang chủ',
+  notFoundTitle: '404 – Không tìm thấy',
+  notFoundBody: 'Không có trang hoặc mục này. Có thể địa chỉ bị gõ sai hoặc mục đã bị xóa.',
+  sessionExpired: 'Phiên làm việc đã hết. Vui lòng đăng nhập lại.',
+
+  loginTitle: 'Đăng nhập',
+  loginIntro: 'Dành cho cán bộ quản trị khảo sát mức độ hài lòng.',
+  username: 'Tên đăng nhập',
+  password: 'Mật khẩu',
+  signIn: 'Đăng nhập',
+  signingIn: 'Đang đăng nhập…',
+  wrongLogin: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+  rateLimited: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {min} phút.',
+
+  navHome: 'Trang chủ',
+  navDashboard: 'Bảng theo dõi',
+  navUnits: 'Đơn vị & quầy',
+  navStaff: 'Cán bộ',
+  navProcedures: 'Thủ tục hành chính',
+  navImport: 'Nhập từ tệp',
+  navUsers: 'Tài khoản',
+  navApiKeys: 'Khóa API',
+  navAudit: 'Nhật ký thay đổi',
+  navAccount: 'Tài khoản của tôi',
+
+  homeTitle: 'Xin chào, {name}',
+  homeRoles: 'Vai trò của bạn',
+  homeNoRoles: 'Tài khoản chưa được giao vai trò nào. Hãy liên hệ quản trị viên.',
+  homeShortcuts: 'Lối tắt',
+
+  role_system_admin: 'Quản trị hệ thống',
+  role_provincial_officer: 'Cán bộ cấp tỉnh',
+  role_centre_supervisor: 'Phụ trách trung tâm',
+  role_viewer: 'Chỉ xem',
+  roleEverywhere: 'toàn hệ thống',
+
+  kind_province: 'Tỉnh/thành phố',
+  kind_commune: 'Xã/phường/đặc khu',
+  kind_centre: 'Trung tâm PVHCC',
+  kind_branch: 'Chi nhánh',
+  kind_agency: 'Sở, ngành',
+
+  unitsTitle: 'Đơn vị và quầy',
+  unitsIntro: 'Tỉnh → xã/phường/đặc khu → trung tâm → quầy. Sở, ngành giải quyết hồ sơ tách khỏi trung tâm tiếp nhận.',
+  kind: 'Loại',
+  children: 'Đơn vị trực thuộc',
+  counters: 'Quầy',
+  addChild: 'Thêm đơn vị trực thuộc',
+  addCounter: 'Thêm quầy',
+  addProvince: 'Thêm tỉnh/thành phố',
+  editUnit: 'Sửa đơn vị',
+  moveTo: 'Chuyển sang đơn vị cấp trên (mã định danh)',
+  moveHint: 'Để trống nếu không chuyển.',
+  codeHintProvince: '2 chữ số, ví dụ 96',
+  codeHintCommune: '5 chữ số theo QĐ 19/2025, ví dụ 31942',
+  codeHintOther: 'Chữ, số, dấu . _ -',
+  unitPath: 'Thuộc',
+  editCounter: 'Sửa quầy',
+  unitOfCounter: 'Thuộc trung tâm',
+
+  staffTitle: 'Cán bộ tiếp nhận và trả kết quả',
+  proceduresTitle: 'Thủ tục hành chính',
+  province: 'Tỉnh/thành phố',
+  allProvinces: 'Tất cả',
+  staffName: 'Họ và tên',
+  procedureCode: 'Mã TTHC',
+  procedureName: 'Tên thủ tục',
+  field: 'Lĩnh vực',
+  addStaff: 'Thêm cán bộ',
+  addProcedure: 'Thêm thủ tục',
+
+  importTitle: 'Nhập danh mục từ tệp CSV/Excel',
+  importIntro: 'Tải tệp lên để xem trước. Chỉ khi mọi dòng đều hợp lệ mới được nhập; có lỗi thì không dòng nào được ghi.',
+  importKind: 'Loại danh mục',
+  import_units: 'Đơn vị (xã/phường, trung tâm, chi nhánh, sở ngành)',
+  import_counters: 'Quầy',
+  import_staff: 'Cán bộ',
+  import_procedures: 'Thủ tục hành chính',
+  importInto: 'Nhập vào đơn vị (mã định danh)',
+  importIntoHint: 'Mọi dòng phải thuộc đơn vị này. Cán bộ và thủ tục nhập vào một tỉnh.',
+  importFile: 'Tệp (.csv UTF-8 hoặc .xlsx)',
+  importColumns: 'Các cột cần có: {columns}',
+  preview: 'Xem trước',
+  commit: 'Nhập dữ liệu',
+  importRows: '{n} dòng: {created} thêm mới, {updated} cập nhật, {unchanged} không đổi',
+  importErrors: 'Có {n} lỗi. Sửa tệp rồi xem trước lại; chưa có dòng nào được nhập.',
+  importDone: 'Đã nhập: {created} thêm mới, {updated} cập nhật.',
+  importOk: 'Tệp hợp lệ. Bấm “Nhập dữ liệu” để ghi.',
+  row: 'Dòng',
+  column: 'Cột',
+  reason: 'Lý do',
+  value: 'Giá trị',
+  action: 'Thao tác',
+  action_create: 'Thêm mới',
+  action_update: 'Cập nhật',
+  action_unchanged: 'Không đổi',
+  importShowing: 'Hiển thị {n} dòng đầu.',
+
+  usersTitle: 'Tài khoản và vai trò',
+  newUser: 'Tạo tài khoản',
+  displayName: 'Họ tên hiển thị',
+  roles: 'Vai trò',
+  role: 'Vai trò',
+  unitId: 'Đơn vị (mã định danh)',
+  addRole: 'Thêm vai trò',
+  removeRole: 'Bỏ vai trò',
+  passwordOptional: 'Mật khẩu (để trống để hệ thống tạo)',
+  passwordShownOnce: 'Mật khẩu của tài khoản {user} (chỉ hiện một lần, hãy gửi cho người dùng qua kênh an toàn):',
+  resetPassword: 'Đặt lại mật khẩu',
+  confirmReset: 'Đặt lại mật khẩu của {user}? Tài khoản sẽ bị đăng xuất khỏi mọi thiết bị.',
+  editUser: 'Sửa tài khoản {user}',
+
+  apiKeysTitle: 'Khóa API cho phần mềm một cửa',
+  apiKeysIntro: 'Phần mềm một cửa dùng khóa để xin đường dẫn khảo sát cho từng hồ sơ. Khóa chỉ hiện một lần khi tạo.',
+  keyName: 'Tên gợi nhớ',
+  keyPrefix: 'Đầu khóa',
+  keyUnit: 'Đơn vị',
+  createdAt: 'Ngày tạo',
+  revokedAt: 'Thu hồi lúc',
+  revoke: 'Thu hồi',
+  confirmRevoke: 'Thu hồi khóa {name}? Phần mềm đang dùng khóa này sẽ không gọi được nữa.',
+  newKey: 'Tạo khóa',
+  keyShownOnce: 'Khóa mới (chỉ hiện một lần; gửi kèm tiêu đề “Authorization: Bearer …”):',
+  showRevoked: 'Hiện cả khóa đã thu hồi',
+
+  auditTitle: 'Nhật ký thay đổi',
+  auditIntro: 'Mọi thay đổi trong quản trị và mọi lần xuất dữ liệu được ghi lại, không sửa hay xóa được.',
+  at: 'Thời điểm',
+  actor: 'Người thực hiện',
+  auditAction: 'Hành động',
+  entity: 'Đối tượng',
+  unit: 'Đơn vị',
+  from: 'Từ ngày',
+  to: 'Đến ngày',
+  filter: 'Lọc',
+  clear: 'Bỏ lọc',
+  before: 'Trước',
+  after: 'Sau',
+  details: 'Chi tiết',
+  more: 'Xem thêm',
+
+  accountTitle: 'Tài khoản của tôi',
+  changePassword: 'Đổi mật khẩu',
+  currentPassword: 'Mật khẩu hiện tại',
+  newPassword: 'Mật khẩu mới (ít nhất 10 ký tự)',
+  passwordChanged: 'Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất ({n}).',
+  signOutEverywhere: 'Đăng xuất khỏi mọi thiết bị',
+  signOutEverywhereHint: 'Dùng khi nghi ngờ có người khác đăng nhập bằng tài khoản của bạn.',
+
+} as const;
+
+type Key = keyof typeof vi;
+
+const en: Record<Key, string> = {
+  appTitle: 'SIPAS survey administration',
+  skipToContent: 'Skip to main content',
+  mainNav: 'Main navigation',
+  menu: 'Menu',
+  switchLang: 'Tiếng Việt',
+  switchLangLabel: 'Switch to Vietnamese',
+  signedInAs: 'Signed in: {name}',
+  signOut: 'Sign out',
+  loading: 'Loading…',
+  saving: 'Saving…',
+  save: 'Save',
+  cancel: 'Cancel',
+  create: 'Add',
+  edit: 'Edit',
+  change: 'Change',
+  search: 'Search',
+  searchPlaceholder: 'Name or code',
+  showInactive: 'Show inactive items too',
+  active: 'Active',
+  inactive: 'Inactive',
+  status: 'Status',
+  code: 'Code',
+  name: 'Name',
+  actions: 'Actions',
+  none: 'Nothing here.',
+  total: 'Total: {n}',
+  previous: 'Previous page',
+  next: 'Next page',
+  required: 'Required',
+  copy: 'Copy',
+  copied: 'Copied',
+
+  errorGeneric: 'Error: {message}',
+  errorNetwork: 'Cannot reach the server. Check the network and try again.',
+  retry: 'Try again',
+  forbiddenTitle: '403 – Access denied',
+  forbiddenBody: 'This page belongs to a unit outside your account’s area, or your role may not see it.',
+  forbiddenHome: 'Go to the home page',
+  notFoundTitle: '404 – Not found',
+  notFoundBody: 'There is no such page or item. The address may be mistyped or the item removed.',
+  sessionExpired: 'Your session has ended. Please sign in again.',
+
+  loginTitle: 'Sign in',
+  loginIntro: 'For staff who administer the satisfaction surveys.',
+  username: 'Username',
+  password: 'Password',
+  signIn: 'Sign in',
+  signingIn: 'Signing in…',
+  wrongLogin: 'Wrong username or password.',
+  rateLimited: 'Too many failed sign-ins. Try again in {min} minutes.',
+
+  navHome: 'Home',
+  navDashboard: 'Dashboards',
+  navUnits: 'Units & counters',
+  navStaff: 'Staff',
+  navProcedures: 'Procedures',
+  navImport: 'Import from file',
+  navUsers: 'Accounts',
+  navApiKeys: 'API keys',
+  navAudit: 'Audit log',
+  navAccount: 'My account',
+
+  homeTitle: 'Hello, {name}',
+  homeRoles: 'Your roles',
+  homeNoRoles: 'This account has no role yet. Ask an administrator.',
+  homeShortcuts: 'Shortcuts',
+
+  role_system_admin: 'System administrator',
+  role_provincial_officer: 'Provincial officer',
+  role_centre_supervisor: 'Centre supervisor',
+  role_viewer: 'Viewer',
+  roleEverywhere: 'everywhere',
+
+  kind_province: 'Province',
+  kind_commune: 'Commune/ward/special zone',
+  kind_centre: 'Service centre',
+  kind_branch: 'Branch',
+  kind_agency: 'Agency (sở, ngành)',
+
+  unitsTitle: 'Units and counters',
+  unitsIntro: 'Province → commune/ward/special zone → centre → counter. Agencies that decide dossiers are separate from the centres that receive them.',
+  kind: 'Kind',
+  children: 'Units under this one',
+  counters: 'Counters',
+  addChild: 'Add a unit under this one',
+  addCounter: 'Add a counter',
+  addProvince: 'Add a province',
+  editUnit: 'Edit unit',
+  moveTo: 'Move under another unit (id)',
+  moveHint: 'Leave empty to keep it where it is.',
+  codeHintProvince: '2 digits, e.g. 96',
+  codeHintCommune: '5 digits (QĐ 19/2025), e.g. 31942',
+  codeHintOther: 'Letters, digits, . _ -',
+  unitPath: 'Part of',
+  editCounter: 'Edit counter',
+  unitOfCounter: 'Centre',
+
+  staffTitle: 'Counter staff',
+  proceduresTitle: 'Administrative procedures',
+  province: 'Province',
+  allProvinces: 'All',
+  staffName: 'Full name',
+  procedureCode: 'Procedure code (mã TTHC)',
+  procedureName: 'Procedure name',
+  field: 'Field',
+  addStaff: 'Add a staff member',
+  addProcedure: 'Add a procedure',
+
+  importTitle: 'Import lists from CSV/Excel',
+  importIntro: 'Upload a file to preview it. Rows are imported only when every row is valid; with any error nothing is written.',
+  importKind: 'List',
+  import_units: 'Units (communes, centres, branches, agencies)',
+  import_counters: 'Counters',
+  import_staff: 'Staff',
+  import_procedures: 'Procedures',
+  importInto: 'Import into unit (id)',
+  importIntoHint: 'Every row must belong to this unit. Staff and procedures go into a province.',
+  importFile: 'File (.csv UTF-8 or .xlsx)',
+  importColumns: 'Columns: {columns}',
+  preview: 'Preview',
+  commit: 'Import',
+  importRows: '{n} rows: {created} new, {updated} updated, {unchanged} unchanged',
+  importErrors: '{n} errors. Fix the file and preview again; nothing has been imported.',
+  importDone: 'Imported: {created} new, {updated} updated.',
+  importOk: 'The file is valid. Press “Import” to write it.',
+  row: 'Row',
+  column: 'Column',
+  reason: 'Reason',
+  value: 'Value',
+  action: 'Action',
+  action_create: 'New',
+  action_update: 'Update',
+  action_unchanged: 'Unchanged',
+  importShowing: 'Showing the first {n} rows.',
+
+  usersTitle: 'Accounts and roles',
+  newUser: 'Create account',
+  displayName: 'Display name',
+  roles: 'Roles',
+  role: 'Role',
+  unitId: 'Unit (id)',
+  addRole: 'Add a role',
+  removeRole: 'Remove role',
+  passwordOptional: 'Password (leave empty to generate one)',
+  passwordShownOnce: 'Password of {user} (shown once; give it to the user over a safe channel):',
+  resetPassword: 'Reset password',
+  confirmReset: 'Reset the password of {user}? The account will be signed out everywhere.',
+  editUser: 'Edit account {user}',
+
+  apiKeysTitle: 'API keys for one-stop software',
+  apiKeysIntro: 'One-stop software uses a key to request a survey link per dossier. A key is shown once, when created.',
+  keyName: 'Label',
+  keyPrefix: 'Key starts with',
+  keyUnit: 'Unit',
+  createdAt: 'Created',
+  revokedAt: 'Revoked',
+  revoke: 'Revoke',
+  confirmRevoke: 'Revoke the key {name}? Software using it will stop working.',
+  newKey: 'Create key',
+  keyShownOnce: 'New key (shown once; send it as “Authorization: Bearer …”):',
+  showRevoked: 'Show revoked keys too',
+
+  auditTitle: 'Audit log',
+  auditIntro: 'Every administrative change and every data export is recorded and cannot be edited or deleted.',
+  at: 'When',
+  actor: 'Who',
+  auditAction: 'Action',
+  entity: 'Entity',
+  unit: 'Unit',
+  from: 'From',
+  to: 'To',
+  filter: 'Filter',
+  clear: 'Clear',
+  before: 'Before',
+  after: 'After',
+  details: 'Details',
+  more: 'Show more',
+
+  accountTitle: 'My account',
+  changePassword: 'Change password',
+  currentPassword: 'Current password',
+  newPassword: 'New password (at least 10 characters)',
+  passwordChanged: 'Password changed. Other sessions were signed out ({n}).',
+  signOutEverywhere: 'Sign out on every device',
+  signOutEverywhereHint: 'Use this if you suspect someone else signed in with your account.',
+
+};
+
+const IMPORT_REASON: Record<Lang, Record<ImportErrorCode, string>> = {
+  vi: {
+    file_unreadable: 'Không đọc được tệp',
+    missing_column: 'Thiếu cột',
+    required: 'Ô trống',
+    too_long: 'Quá dài',
+    invalid_format: 'Sai định dạng',
+    invalid_kind: 'Loại không hợp lệ',
+    invalid_parent_kind: 'Loại cấp trên không hợp lệ',
+    duplicate_in_file: 'Trùng trong tệp',
+    parent_not_found: 'Không tìm thấy cấp trên',
+    out_of_scope: 'Ngoài đơn vị được chọn',
+    conflict: 'Xung đột với dữ liệu hiện có',
+    too_many_rows: 'Quá nhiều dòng',
+  },
+  en: {
+    file_unreadable: 'File unreadable',
+    missing_column: 'Missing column',
+    required: 'Empty cell',
+    too_long: 'Too long',
+    invalid_format: 'Wrong format',
+    invalid_kind: 'Invalid kind',
+    invalid_parent_kind: 'Invalid parent kind',
+    duplicate_in_file: 'Duplicate in file',
+    parent_not_found: 'Parent not found',
+    out_of_scope: 'Outside the chosen unit',
+    conflict: 'Conflicts with existing data',
+    too_many_rows: 'Too many rows',
+  },
+};
+
+export interface Words {
+  lang: Lang;
+  t(key: Key, params?: Record<string, string | number>): string;
+  role(role: Role): string;
+  kind(kind: UnitKind): string;
+  importReason(code: ImportErrorCode): string;
+  dateTime(iso: string): string;
+  int(n: number): string;
+}
+
+export function words(lang: Lang): Words {
+  const table: Record<Key, string> = lang === 'vi' ? vi : en;
+  const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
+  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
+  const t = (key: Key, params: Record<string, string | number> = {}) =>
+    table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return {
+    lang,
+    t,
+    role: (role) => t(`role_${role}`),
+    kind: (kind) => t(`kind_${kind}`),
+    importReason: (code) => IMPORT_REASON[lang][code],
+    dateTime: (iso) => dateFormat.format(new Date(iso)),
+    int: (n) => n.toLocaleString(locale),
+  };
+}
+
+/** Shared with the dashboard pages, so one choice holds across the whole admin. */
+const LANG_KEY = 'sipas.admin.lang';
+
+export function storedLang(): Lang {
+  try {
+    return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    localStorage.setItem(LANG_KEY, lang);
+  } catch {
+    // Private mode: the choice lasts for this page only.
+  }
+  document.documentElement.lang = lang;
+}
+
+export const WordsContext = createContext<Words>(words('vi'));
+
+export function useWords(): Words {
+  return useContext(WordsContext);
+}

@@ -1,0 +1,47 @@
+import { useWords } from '../../i18n.js';
+import { Link } from '../../router.js';
+import { ROUTES } from '../../routes.js';
+import { useSession } from '../../session.js';
+import { PageTitle } from '../../components/ui.js';
+
+/** Who I am, on which units, and the pages my roles open. */
+export function HomePage() {
+  const w = useWords();
+  const { info, can } = useSession();
+  const shortcuts = ROUTES.filter((r) => r.nav && r.pattern !== '/' && (!r.permission || can(r.permission)));
+  return (
+    <section>
+      <PageTitle title={w.t('navHome')}>{w.t('homeTitle', { name: info.user.displayName })}</PageTitle>
+      <h2>{w.t('homeRoles')}</h2>
+      {info.grants.length === 0 ? (
+        <p class="notice">{w.t('homeNoRoles')}</p>
+      ) : (
+        <ul class="role-list">
+          {info.grants.map((g) => (
+            <li key={`${g.role}-${g.unitId}`}>
+              <strong>{w.role(g.role)}</strong>
+              {' – '}
+              {g.unitId ? (
+                <Link to={`/units/${g.unitId}`}>
+                  {g.unitName} ({g.unitKind ? w.kind(g.unitKind) : ''} {g.unitCode})
+                </Link>
+              ) : (
+                w.t('roleEverywhere')
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{w.t('homeShortcuts')}</h2>
+      <ul class="tiles">
+        {shortcuts.map((r) => (
+          <li key={r.pattern}>
+            <Link to={r.pattern} class="tile">
+              {r.nav!.label(w)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

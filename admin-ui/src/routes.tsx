@@ -1,0 +1,52 @@
+import type { JSX } from 'preact';
+import type { Permission } from '../../schema/admin.js';
+import type { Words } from './i18n.js';
+import { DashboardApp } from './pages/dashboard/index.js';
+import { AccountPage } from './pages/account/AccountPage.js';
+import { ApiKeysPage } from './pages/apikeys/ApiKeysPage.js';
+import { AuditPage } from './pages/audit/AuditPage.js';
+import { ProceduresPage, StaffPage } from './pages/catalogue/CataloguePages.js';
+import { HomePage } from './pages/home/HomePage.js';
+import { ImportPage } from './pages/import/ImportPage.js';
+import { CounterPage } from './pages/units/CounterPage.js';
+import { UnitPage } from './pages/units/UnitPage.js';
+import { UnitsPage } from './pages/units/UnitsPage.js';
+import { UserPage } from './pages/users/UserPage.js';
+import { UsersPage } from './pages/users/UsersPage.js';
+
+/**
+ * The admin's pages. A feature adds its pages here (and its folder under pages/): a path pattern,
+ * the permission it needs (the API enforces it too; this only avoids showing a page that would be
+ * refused), and optionally a navigation entry.
+ */
+export interface PageRoute {
+  /** '/units/:id'; with `prefix`, also every path below it (the page routes inside itself). */
+  pattern: string;
+  prefix?: boolean;
+  permission?: Permission;
+  page(params: Record<string, string>): JSX.Element;
+  nav?: { label(w: Words): string; order: number };
+}
+
+export const ROUTES: PageRoute[] = [
+  { pattern: '/', page: () => <HomePage />, nav: { label: (w) => w.t('navHome'), order: 0 } },
+  {
+    pattern: '/dashboard',
+    prefix: true,
+    permission: 'dashboard.read',
+    page: () => <DashboardApp />,
+    nav: { label: (w) => w.t('navDashboard'), order: 10 },
+  },
+  { pattern: '/units', permission: 'units.read', page: () => <UnitsPage />, nav: { label: (w) => w.t('navUnits'), order: 20 } },
+  { pattern: '/units/:id', permission: 'units.read', page: (p) => <UnitPage id={p.id!} /> },
+  { pattern: '/counters/:id', permission: 'units.read', page: (p) => <CounterPage id={p.id!} /> },
+  { pattern: '/staff', permission: 'units.read', page: () => <StaffPage />, nav: { label: (w) => w.t('navStaff'), order: 30 } },
+  { pattern: '/procedures', permission: 'units.read', page: () => <ProceduresPage />, nav: { label: (w) => w.t('navProcedures'), order: 40 } },
+  { pattern: '/import', permission: 'units.write', page: () => <ImportPage />, nav: { label: (w) => w.t('navImport'), order: 50 } },
+  { pattern: '/users', permission: 'users.read', page: () => <UsersPage />, nav: { label: (w) => w.t('navUsers'), order: 60 } },
+  { pattern: '/users/new', permission: 'users.write', page: () => <UserPage id={null} /> },
+  { pattern: '/users/:id', permission: 'users.read', page: (p) => <UserPage id={p.id!} /> },
+  { pattern: '/apikeys', permission: 'apikeys.read', page: () => <ApiKeysPage />, nav: { label: (w) => w.t('navApiKeys'), order: 70 } },
+  { pattern: '/audit', permission: 'audit.read', page: () => <AuditPage />, nav: { label: (w) => w.t('navAudit'), order: 80 } },
+  { pattern: '/account', page: () => <AccountPage />, nav: { label: (w) => w.t('navAccount'), order: 90 } },
+];
