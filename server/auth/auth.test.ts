@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
 import { SessionInfo } from '../../schema/admin.js';
@@ -138,6 +139,19 @@ describe('sign-in', () => {
     const fileText = t.db.sqlite!.prepare('select group_concat(token_hash || csrf_token) as s from sessions').get() as { s: string };
     expect(fileText.s).not.toContain(token);
   });
+
+  it('answers any sign-in body with a clear 4xx, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.constantFrom('username', 'password', 'x'), fc.jsonValue({ maxDepth: 1 }))), async (body) => {
+        const res = await t.app.request('/api/auth/login', { method: 'POST', headers: json, body: JSON.stringify(body) });
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        ErrorBody.parse(await res.json());
+      }),
+      { numRuns: 300 },
+    );
+    expect(await t.db.kysely.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+  }, 120_000);
 
   it('refuses a cross-origin sign-in', async () => {
     await anAdmin();
