@@ -116,7 +116,8 @@ export async function backupOpenDatabase(db: AppDatabase, dest: string, options:
         if (attempt >= attempts || typeof code !== 'string' || !BUSY.test(code)) throw err;
       }
     }
-    // A quick check keeps the server's event loop free; the restore runs the full integrity check.
+    // quick_check (no index cross-check) holds the server's event loop for less time; restores run
+    // the full integrity_check.
     const bytes = publish(partial, dest, 'quick_check');
     return { file: dest, bytes, ms: Math.round(performance.now() - started) };
   } finally {
@@ -134,14 +135,14 @@ export function backupDatabaseFile(source: string, dest: string): BackupResult {
   const started = performance.now();
   prepareDestination(dest);
   const partial = partialName(dest);
-  const db = new BetterSqlite3(source, { fileMustExist: true, timeout: 10_000 });
   try {
     rmSync(partial, { force: true });
-    db.prepare('VACUUM INTO ?').run(partial);
-  } finally {
-    db.close();
-  }
-  try {
+    const db = new BetterSqlite3(source, { fileMustExist: true, timeout: 10_000 });
+    try {
+      db.prepare('VACUUM INTO ?').run(partial);
+    } finally {
+      db.close();
+    }
     const bytes = publish(partial, dest, 'integrity_check');
     return { file: dest, bytes, ms: Math.round(performance.now() - started) };
   } finally {
