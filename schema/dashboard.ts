@@ -80,7 +80,7 @@ export const WeakDimension = z.enum(WEAK_DIMENSIONS);
 export type WeakDimension = z.infer<typeof WeakDimension>;
 
 export const WeakQuery = z
-  .object({ ...DashboardFilterShape, limit: z.coerce.number().int().min(1).max(100).default(20) })
+  .object({ ...DashboardFilterShape, criterion: ItemCode.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) })
   .strict()
   .superRefine(checkPeriod);
 export type WeakQuery = z.output<typeof WeakQuery>;
@@ -324,6 +324,8 @@ export type CommentItem = z.infer<typeof CommentItem>;
 export const CommentPage = z.object({
   period: ResolvedPeriod,
   unit: DashUnit.nullable(),
+  /** The instrument whose comments are listed (as in the other views); null when nothing was answered. */
+  instrumentId: z.string().nullable(),
   items: z.array(CommentItem),
   total: z.number().int(),
   limit: z.number().int(),

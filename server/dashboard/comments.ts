@@ -25,7 +25,9 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
   const { scope, period, filter, instrument } = setup;
   const db = deps.db.kysely;
   const unit = setup.context.unit;
-  const empty: CommentPage = { period, unit, items: [], total: 0, limit: query.limit, offset: query.offset, labels: {} };
+  const labels: Record<string, LocalizedText> = {};
+  for (const item of instrument?.definition.items ?? []) labels[item.code] = itemLabel(instrument!, item.code);
+  const empty: CommentPage = { period, unit, instrumentId: instrument?.id ?? null, items: [], total: 0, limit: query.limit, offset: query.offset, labels };
   if (scope.unitIds.length === 0 || !instrument) return empty;
   const scored = instrument.definition.items.filter((i) => i.scale === 'scale5').map((i) => i.code);
   if (query.criterion !== undefined && !instrument.definition.items.some((i) => i.code === query.criterion)) return empty;
@@ -90,7 +92,5 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
       comment: r.comment!,
     };
   });
-  const labels: Record<string, LocalizedText> = {};
-  for (const item of instrument.definition.items) labels[item.code] = itemLabel(instrument, item.code);
-  return { period, unit, items, total: Number(countRow?.n ?? 0), limit: query.limit, offset: query.offset, labels };
+  return { period, unit, instrumentId: instrument.id, items, total: Number(countRow?.n ?? 0), limit: query.limit, offset: query.offset, labels };
 }

@@ -124,6 +124,7 @@ export interface ReportEntry {
 }
 
 export const OVERALL_CODE = 'overall';
+export const OVERALL_LABEL = { vi: 'Chỉ số hài lòng chung', en: 'Overall satisfaction index' };
 
 /** Short label of an item (dashboards), falling back to its full wording. */
 export function itemLabel(instrument: Instrument, code: string): LocalizedText {
@@ -137,7 +138,7 @@ export function itemLabel(instrument: Instrument, code: string): LocalizedText {
  */
 export function reportEntries(instrument: Instrument, report: ScoreReport): ReportEntry[] {
   const entries: ReportEntry[] = [
-    { code: OVERALL_CODE, level: 'overall', factor: null, label: instrument.definition.title, score: report.overall },
+    { code: OVERALL_CODE, level: 'overall', factor: null, label: OVERALL_LABEL, score: report.overall },
   ];
   for (const factor of report.factors) {
     const definition = instrument.definition.factors.find((f) => f.code === factor.code);

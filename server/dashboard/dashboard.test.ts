@@ -231,6 +231,12 @@ describe('weak criteria', () => {
     expect(top).toMatchObject({ criterion: 'QUAY.2', where: { unit: { id: giarai.id }, counter: { code: 'Q3' } } });
   });
 
+  it('narrows to one criterion', async () => {
+    const weak = await get<WeakList>('province', '/api/admin/dashboard/weak?period=year&at=2026&criterion=QUAY.1');
+    expect(weak.items.length).toBeGreaterThan(0);
+    expect(weak.items.every((i) => i.criterion === 'QUAY.1')).toBe(true);
+  });
+
   it('another centre’s supervisor sees nothing of Giá Rai', async () => {
     const weak = await get<WeakList>('baclieu', '/api/admin/dashboard/weak?period=year&at=2026');
     expect(JSON.stringify(weak)).not.toContain(giarai.id);

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { scoreInstrument, scoreUnits } from '../scoring/index.js';
-import { OVERALL_CODE, reportEntries, scoreOf, setupView } from './context.js';
+import { OVERALL_CODE, OVERALL_LABEL, reportEntries, scoreOf, setupView } from './context.js';
 import { dashUnit, type ScopeUnit, type ViewScope } from './scope.js';
 
 /** The measures a ranking can sort by: overall, a factor, or a single item. */
@@ -14,7 +14,7 @@ export function rankingMeasures(instrument: Instrument): Ranking['measures'] {
   const items = instrument.definition.items
     .filter((i) => i.role !== 'factor_sat')
     .map((i) => ({ code: i.code, label: i.short ?? i.text }));
-  return [{ code: OVERALL_CODE, label: { vi: 'Chỉ số chung', en: 'Overall index' } }, ...factors, ...items];
+  return [{ code: OVERALL_CODE, label: OVERALL_LABEL }, ...factors, ...items];
 }
 
 /** The unit a row stands for: the unit itself, or for level `commune` the commune above it (when in view). */

@@ -12,10 +12,10 @@ import type { ViewScope } from './scope.js';
 /** When two cells hold the very same answers, the most specific description names the merged cell. */
 const SPECIFICITY: Record<WeakDimension, number> = {
   counter_field: 7,
-  counter: 6,
-  procedure: 5,
-  field: 4,
-  staff: 3,
+  staff: 6,
+  counter: 5,
+  procedure: 4,
+  field: 3,
   channel: 2,
   unit: 1,
 };
@@ -75,14 +75,18 @@ function cellsOf(groups: FineGroup[], scope: ViewScope, names: Names): Cell[] {
     const procedure = names.procedures.get(procedureId);
     const unitRef = unit ? { id: unit.id, name: unit.name } : undefined;
     if (unitsWithData.size > 1 && unitRef) add('unit', unitId, () => ({ unit: unitRef }), g.counts);
+    const staffRef = staff ? { id: staff.id, code: staff.code, name: staff.name } : undefined;
     if (counter && unitRef) {
       const counterRef = { id: counter.id, code: counter.code, name: counter.name };
       add('counter', counterId, () => ({ unit: unitRef, counter: counterRef }), g.counts);
       if (procedure) {
         add('counter_field', `${counterId}\u0001${procedure.field}`, () => ({ unit: unitRef, counter: counterRef, field: procedure.field }), g.counts);
       }
+      // A staff member is judged where they serve: at this counter.
+      if (staffRef) add('staff', `${counterId}\u0001${staffId}`, () => ({ unit: unitRef, counter: counterRef, staff: staffRef }), g.counts);
+    } else if (staffRef) {
+      add('staff', staffId, () => ({ staff: staffRef }), g.counts);
     }
-    if (staff) add('staff', staffId, () => ({ staff: { id: staff.id, code: staff.code, name: staff.name } }), g.counts);
     if (procedure) {
       add('procedure', procedureId, () => ({ procedure: { id: procedure.id, code: procedure.code, name: procedure.name } }), g.counts);
       add('field', procedure.field, () => ({ field: procedure.field }), g.counts);
@@ -115,7 +119,7 @@ interface Candidate {
 
 /**
  * The weakest criteria and where they are weak. Rule (shown in the UI): a cell (criterion × centre,
- * counter, counter × field, staff member, procedure, field or channel) counts when it has at least
+ * counter, counter × field, staff member at a counter, procedure, field or channel) counts when it has at least
  * lowNMin valid answers and its index is below the target; cells are ranked by the upper bound of
  * their Wilson 95% interval, lowest first (the surest shortfalls first), then by index. Cells with
  * the very same answers (e.g. a counter that alone handles a field) are shown once, described by all
@@ -141,6 +145,7 @@ export async function weakCriteria(deps: Deps, actor: Actor, query: WeakQuery): 
   for (const cell of cellsOf(groups, scope, names)) {
     const report = scoreInstrument(instrument, sumCountsByItem(cell.parts), settings);
     for (const criterion of report.criteria) {
+      if (query.criterion !== undefined && criterion.code !== query.criterion) continue;
       if (criterion.index === null || criterion.n < rule.minN || criterion.index >= target) continue;
       candidates.push({ criterion, dimension: cell.dimension, where: cell.where });
     }
