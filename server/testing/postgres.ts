@@ -54,8 +54,10 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   return {
     adminUrl,
     stop: async () => {
-      const exited = new Promise((r) => server.once('exit', r));
-      server.kill('SIGINT');
+      const exited = server.exitCode !== null ? Promise.resolve() : new Promise((r) => server.once('exit', r));
+      // runuser does not pass signals on to postgres, so ask pg_ctl for a fast shutdown.
+      const [stopCmd, stopArgs] = run(path.join(bin, 'pg_ctl'), ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
+      spawnSync(stopCmd, stopArgs, { encoding: 'utf8' });
       await exited;
       rmSync(dir, { recursive: true, force: true });
     },

@@ -261,7 +261,7 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('audit_log')
     .addColumn('id', dialect === 'sqlite' ? 'integer' : 'bigint', (c) =>
-      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedAlwaysAsIdentity(),
+      dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey().generatedByDefaultAsIdentity(),
     )
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('actor_user_id', 'text')
