@@ -25,7 +25,8 @@ function SortHeader({ column, label, data, num }: { column: RankingSort; label: 
 }
 
 export function RankingView() {
-  const { w, params, go } = useDash();
+  const { w, params, go, options } = useDash();
+  const hasCommunes = options?.units.some((u) => u.kind === 'commune') ?? false;
   const loaded = useApi<RankingData>(`/api/admin/dashboard/ranking${apiQuery('ranking', params)}`);
   return (
     <Status loaded={loaded}>
@@ -47,13 +48,15 @@ export function RankingView() {
                   ))}
                 </select>
               </div>
-              <div class="field">
-                <label for="r-level">{w.t('level')}</label>
-                <select id="r-level" value={data.level} onChange={(e) => go(hrefFor('ranking', params, { level: (e.currentTarget as HTMLSelectElement).value }))}>
-                  <option value="unit">{w.t('levelUnit')}</option>
-                  <option value="commune">{w.t('levelCommune')}</option>
-                </select>
-              </div>
+              {hasCommunes && (
+                <div class="field">
+                  <label for="r-level">{w.t('level')}</label>
+                  <select id="r-level" value={data.level} onChange={(e) => go(hrefFor('ranking', params, { level: (e.currentTarget as HTMLSelectElement).value }))}>
+                    <option value="unit">{w.t('levelUnit')}</option>
+                    <option value="commune">{w.t('levelCommune')}</option>
+                  </select>
+                </div>
+              )}
               <div class="field checkbox">
                 <input
                   id="r-insufficient"
