@@ -17,9 +17,10 @@ const INSERT_CHUNK = 200;
 /**
  * Writes one group-commit batch inside the caller's transaction: idempotent on the client id,
  * single-use invitations consumed atomically, abuse flags decided, rows and rollups written together.
+ * Every check is a conditional write, so it also holds between several servers on one PostgreSQL.
  */
 export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: BatchSettings): Promise<WriteOutcome[]> {
-  const existing = new Set(
+  const known = new Set(
     (
       await tx
         .selectFrom('responses')
@@ -29,12 +30,9 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     ).map((r) => r.id),
   );
   const outcomes: WriteOutcome[] = [];
-  const accepted: { response: PreparedResponse; suspect: boolean }[] = [];
-  const markCounts = await currentMarkCounts(tx, batch);
-  const lastKioskAt = new Map<string, number>();
-
+  const candidates: PreparedResponse[] = [];
   for (const response of batch) {
-    if (existing.has(response.id)) {
+    if (known.has(response.id)) {
       outcomes.push('duplicate');
       continue;
     }
@@ -45,13 +43,14 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
         continue;
       }
     }
-    existing.add(response.id);
+    known.add(response.id);
     outcomes.push('accepted');
-    accepted.push({ response, suspect: await isSuspect(tx, response, settings, markCounts, lastKioskAt) });
+    candidates.push(response);
   }
-  if (accepted.length === 0) return outcomes;
+  if (candidates.length === 0) return outcomes;
 
-  const rows: NewResponse[] = accepted.map(({ response: r, suspect }) => ({
+  const suspect = new Set([...(await overDeviceLimit(tx, candidates, settings)), ...(await kioskBursts(tx, candidates, settings))]);
+  const rows: NewResponse[] = candidates.map((r) => ({
     id: r.id,
     survey_point_id: r.target.surveyPointId,
     invitation_id: r.target.invitationId,
@@ -69,14 +68,25 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     comment: r.comment,
     demographics: r.demographics,
     lang: r.lang,
-    suspect: suspect ? 1 : 0,
+    suspect: suspect.has(r) ? 1 : 0,
     created_at: r.submittedAt,
   }));
+  // Another server may have stored the same id since the check above: only rows inserted here count.
+  const inserted = new Set<string>();
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx.insertInto('responses').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    const ids = await tx
+      .insertInto('responses')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute();
+    for (const { id } of ids) inserted.add(id);
   }
-  await writeMarks(tx, accepted.map((a) => a.response), markCounts);
-  const sources: RollupSource[] = accepted.map(({ response: r, suspect }) => ({
+  const stored = candidates.filter((r) => inserted.has(r.id));
+  batch.forEach((r, i) => {
+    if (outcomes[i] === 'accepted' && !inserted.has(r.id)) outcomes[i] = 'duplicate';
+  });
+  const sources: RollupSource[] = stored.map((r) => ({
     unit_id: r.target.unitId,
     counter_id: r.target.counterId ?? '',
     staff_id: r.target.staffId ?? '',
@@ -87,9 +97,9 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     local_hour: r.localHour,
     weekday: r.weekday,
     answers: r.answers,
-    suspect,
+    suspect: suspect.has(r),
   }));
-  const binaryByInstrument = new Map(accepted.map(({ response: r }) => [r.instrumentId, r.binaryItems]));
+  const binaryByInstrument = new Map(stored.map((r) => [r.instrumentId, r.binaryItems]));
   const isBinary = (instrumentId: string, code: string) => binaryByInstrument.get(instrumentId)?.has(code) ?? false;
   await applyRollupDeltas(tx, computeRollupDeltas(sources, isBinary));
   return outcomes;
@@ -98,32 +108,53 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
 const markKey = (hash: string, surveyPointId: string, hourBucket: string) => `${hash}|${surveyPointId}|${hourBucket}`;
 const hourBucket = (iso: string) => iso.slice(0, 13);
 
-/** Counts already recorded this hour for the batch's device marks, to be incremented in memory. */
-async function currentMarkCounts(tx: Db, batch: PreparedResponse[]): Promise<Map<string, number>> {
-  const hashes = [...new Set(batch.flatMap((r) => r.deviceMarks))];
-  const counts = new Map<string, number>();
-  if (hashes.length === 0) return counts;
-  const rows = await tx
-    .selectFrom('device_marks')
-    .select(['mark_hash', 'survey_point_id', 'hour_bucket', 'n'])
-    .where('mark_hash', 'in', hashes)
-    .execute();
-  for (const row of rows) counts.set(markKey(row.mark_hash, row.survey_point_id, row.hour_bucket), row.n);
-  return counts;
+/**
+ * Counts each device mark's submissions to each survey point this hour with one atomic increment
+ * per mark (RETURNING the new total), and flags the submissions past the hourly limit. A kiosk is
+ * one shared device, so kiosk submissions are judged by kioskBursts instead.
+ */
+async function overDeviceLimit(tx: Db, responses: PreparedResponse[], settings: BatchSettings): Promise<PreparedResponse[]> {
+  const byKey = new Map<string, PreparedResponse[]>();
+  for (const r of responses) {
+    if (r.channel === 'counter_tablet') continue;
+    for (const hash of r.deviceMarks) {
+      const key = markKey(hash, r.target.surveyPointId, hourBucket(r.submittedAt));
+      byKey.set(key, [...(byKey.get(key) ?? []), r]);
+    }
+  }
+  const rows = [...byKey].map(([key, rs]) => {
+    const [mark_hash, survey_point_id, hour_bucket] = key.split('|') as [string, string, string];
+    return { mark_hash, survey_point_id, hour_bucket, n: rs.length };
+  });
+  const flagged: PreparedResponse[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const totals = await tx
+      .insertInto('device_marks')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) =>
+        oc.columns(['mark_hash', 'survey_point_id', 'hour_bucket']).doUpdateSet((eb) => ({ n: eb('device_marks.n', '+', eb.ref('excluded.n')) })),
+      )
+      .returning(['mark_hash', 'survey_point_id', 'hour_bucket', 'n'])
+      .execute();
+    for (const total of totals) {
+      const rs = byKey.get(markKey(total.mark_hash, total.survey_point_id, total.hour_bucket))!;
+      // This batch's submissions are the last rs.length of the total, in arrival order.
+      rs.forEach((r, k) => {
+        if (total.n - rs.length + k + 1 > settings.deviceLimitPerHour) flagged.push(r);
+      });
+    }
+  }
+  return flagged;
 }
 
-async function isSuspect(
-  tx: Db,
-  response: PreparedResponse,
-  settings: BatchSettings,
-  markCounts: Map<string, number>,
-  lastKioskAt: Map<string, number>,
-): Promise<boolean> {
-  const pointId = response.target.surveyPointId;
-  const at = Date.parse(response.submittedAt);
-  if (response.channel === 'counter_tablet') {
-    // A kiosk is one shared device: judge it by the gap since its previous submission instead.
-    let previous = lastKioskAt.get(pointId);
+/** Kiosk submissions closer than the minimum gap to the previous one at the same survey point. */
+async function kioskBursts(tx: Db, responses: PreparedResponse[], settings: BatchSettings): Promise<PreparedResponse[]> {
+  const lastAt = new Map<string, number>();
+  const flagged: PreparedResponse[] = [];
+  for (const r of responses) {
+    if (r.channel !== 'counter_tablet') continue;
+    const pointId = r.target.surveyPointId;
+    let previous = lastAt.get(pointId);
     if (previous === undefined) {
       const row = await tx
         .selectFrom('responses')
@@ -134,36 +165,11 @@ async function isSuspect(
         .executeTakeFirst();
       previous = row ? Date.parse(row.submitted_at) : Number.NEGATIVE_INFINITY;
     }
-    lastKioskAt.set(pointId, at);
-    return at - previous < settings.kioskMinGapSeconds * 1000;
+    const at = Date.parse(r.submittedAt);
+    lastAt.set(pointId, at);
+    if (at - previous < settings.kioskMinGapSeconds * 1000) flagged.push(r);
   }
-  let suspect = false;
-  for (const hash of response.deviceMarks) {
-    const key = markKey(hash, pointId, hourBucket(response.submittedAt));
-    const seen = markCounts.get(key) ?? 0;
-    if (seen >= settings.deviceLimitPerHour) suspect = true;
-    markCounts.set(key, seen + 1);
-  }
-  return suspect;
-}
-
-async function writeMarks(tx: Db, accepted: PreparedResponse[], markCounts: Map<string, number>): Promise<void> {
-  const keys = new Set(
-    accepted
-      .filter((r) => r.channel !== 'counter_tablet')
-      .flatMap((r) => r.deviceMarks.map((h) => markKey(h, r.target.surveyPointId, hourBucket(r.submittedAt)))),
-  );
-  const rows = [...keys].map((key) => {
-    const [mark_hash, survey_point_id, hour_bucket] = key.split('|') as [string, string, string];
-    return { mark_hash, survey_point_id, hour_bucket, n: markCounts.get(key) ?? 1 };
-  });
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await tx
-      .insertInto('device_marks')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) => oc.columns(['mark_hash', 'survey_point_id', 'hour_bucket']).doUpdateSet((eb) => ({ n: eb.ref('excluded.n') })))
-      .execute();
-  }
+  return flagged;
 }
 
 /** Device marks live two hours at most: they only exist to spot bursts. */
