@@ -11,6 +11,7 @@ import { freePort } from '../server/testing/e2e.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
 import { parseArgs } from './cli.js';
 import { benchDashboard } from '../server/dashboard/bench.js';
+import { benchRawExport } from '../server/exports/bench.js';
 
 /**
  * `npm run bench [-- --json] [--seconds N]`: every figure is reported with a baseline measured in the
@@ -167,3 +168,19 @@ async function benchDashboardTimings(file: string) {
 }
 
 if (typeof flags['dashboard-db'] === 'string') await benchDashboardTimings(flags['dashboard-db']);
+
+/**
+ * `--export-db <file>`: the raw CSV export of the last year's responses from a database seeded with
+ * `npm run db:seed -- --responses N`, in a child process (its peak RSS is the export's), against a
+ * bare better-sqlite3 scan of the same rows timed in that child.
+ */
+async function benchRawExportTimings(file: string) {
+  const r = await benchRawExport(file);
+  if (!asJson) process.stdout.write(`raw export: ${r.rows} rows (${r.from}..${r.to}), ${(r.bytes / 1e6).toFixed(1)} MB CSV\n`);
+  report('export_raw_scan_baseline', r.baselineRows / r.baselineSeconds, 'rows/s');
+  report('export_raw_csv', r.rows / r.seconds, 'rows/s', r.baselineRows / r.baselineSeconds);
+  report('export_raw_csv_peak_rss', r.peakRssMb, 'MB', r.rssAtStartMb);
+  report('export_raw_csv_peak_heap', r.peakHeapMb, 'MB');
+}
+
+if (typeof flags['export-db'] === 'string') await benchRawExportTimings(flags['export-db']);

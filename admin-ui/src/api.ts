@@ -33,6 +33,7 @@ import type {
   UserWithPassword,
 } from '../../schema/admin.js';
 import type { ErrorBody, ErrorIssue } from '../../schema/errors.js';
+import type { ExportOptions, ResponseImportResult } from '../../schema/exports.js';
 
 /** A failed call: the API's error code (or network / http_<status>), its message and field issues. */
 export class ApiError extends Error {
@@ -153,4 +154,9 @@ export const api = {
   audit: {
     list: (query: Query) => get<AuditPage>('/api/admin/audit', query),
   },
+  exports: {
+    options: () => get<ExportOptions>('/api/admin/exports/options'),
+  },
+  importResponses: (unitId: string, mode: 'preview' | 'commit', file: Blob) =>
+    call<ResponseImportResult>('POST', `/api/admin/imports/responses${queryString({ unitId, mode })}`, undefined, file),
 };

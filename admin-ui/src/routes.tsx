@@ -2,6 +2,8 @@ import type { JSX } from 'preact';
 import type { Permission } from '../../schema/admin.js';
 import type { Words } from './i18n.js';
 import { DashboardApp } from './pages/dashboard/index.js';
+import { ExportsPage } from './pages/exports/ExportsPage.js';
+import { exportWords } from './pages/exports/i18n.js';
 import { AccountPage } from './pages/account/AccountPage.js';
 import { ApiKeysPage } from './pages/apikeys/ApiKeysPage.js';
 import { AuditPage } from './pages/audit/AuditPage.js';
@@ -37,6 +39,7 @@ export const ROUTES: PageRoute[] = [
     page: () => <DashboardApp />,
     nav: { label: (w) => w.t('navDashboard'), order: 10 },
   },
+  { pattern: '/exports', permission: 'exports.run', page: () => <ExportsPage />, nav: { label: (w) => exportWords(w.lang).t('nav'), order: 15 } },
   { pattern: '/units', permission: 'units.read', page: () => <UnitsPage />, nav: { label: (w) => w.t('navUnits'), order: 20 } },
   { pattern: '/units/:id', permission: 'units.read', page: (p) => <UnitPage id={p.id!} /> },
   { pattern: '/counters/:id', permission: 'units.read', page: (p) => <CounterPage id={p.id!} /> },
