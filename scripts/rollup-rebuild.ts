@@ -1,23 +1,12 @@
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
-import { openDatabase } from '../server/main.js';
 import { rebuildRollups } from '../server/rollups/index.js';
+import { scriptDeps } from './cli.js';
 
 /**
  * `npm run rollup:rebuild`: recomputes every rollup table from the responses (suspect ones
  * excluded) in one write transaction. Run it after a bulk import or a restore; submissions wait
  * for the write lock while it runs.
  */
-let config: Config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
-const db = await openDatabase(config);
+const { db } = await scriptDeps();
 const started = performance.now();
 const result = await rebuildRollups(db);
 const seconds = (performance.now() - started) / 1000;
