@@ -276,6 +276,38 @@ describe('raw responses CSV', () => {
   });
 });
 
+describe('raw responses CSV from answers written by hand', () => {
+  it('reads answers JSON in any spacing (the fast reader falls back to JSON.parse)', async () => {
+    const point = await x.t.db.kysely.selectFrom('survey_points').select('id').where('unit_id', '=', baclieu.id).executeTakeFirstOrThrow();
+    await x.store([
+      {
+        id: '00000000-0000-4000-8000-0000000000bb',
+        survey_point_id: point.id,
+        invitation_id: null,
+        instrument_id: 'QUAY@1',
+        unit_id: baclieu.id,
+        counter_id: null,
+        staff_id: null,
+        procedure_id: null,
+        channel: 'paper',
+        submitted_at: '2026-11-08T16:59:59.000Z',
+        local_day: '2026-11-08',
+        local_hour: 23,
+        weekday: 7,
+        answers: '{ "QUAY.2" : 3, "QUAY.4": null,"QUAY.ALL":5 }',
+        comment: null,
+        demographics: null,
+        lang: 'en',
+        created_at: '2026-11-08T16:59:59.000Z',
+      },
+    ]);
+    const csv = parse(await (await get(`/api/admin/exports/raw?unitId=${baclieu.id}&from=2026-11-08&to=2026-11-08`)).text(), { bom: true }) as string[][];
+    const row = csv.find((r) => r[0] === '00000000-0000-4000-8000-0000000000bb')!;
+    expect(row.slice(11, 18)).toEqual(['2026-11-08 23:59:59', 'QUAY@1', '', '3', '', 'NA', '5']);
+    expect(row.slice(18)).toEqual(['', 'en', '']);
+  });
+});
+
 describe('raw responses XLSX', () => {
   it('holds the same rows as the CSV, with scores as numbers and the time as a date', async () => {
     const query = `unitId=${baclieu.id}&from=${Q3.from}&to=${Q3.to}`;

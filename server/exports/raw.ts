@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { sql, type CompiledQuery } from 'kysely';
 import { NO_OPINION, RAW_COLUMNS, RAW_COLUMNS_BEFORE_SCORES } from '../../schema/exports.js';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import type { AppDatabase } from '../db/database.js';
 import type { Db } from '../db/types.js';
 import { getInstrument } from '../instruments/store.js';
@@ -17,7 +17,7 @@ import { scopePathCondition, scopeUnitCondition, type ExportScope } from './scop
  */
 
 /** Rows per query: large enough to amortise the query, small enough to keep memory flat. */
-export const RAW_PAGE_SIZE = 5000;
+export const RAW_PAGE_SIZE = 2500;
 /** Excel's row limit (1,048,576) minus the header: further rows continue on a new sheet. */
 const XLSX_ROWS_PER_SHEET = 1_048_575;
 
@@ -154,74 +154,114 @@ function pageQuery(db: Db, plan: RawExportPlan, day: string, after: Cursor | nul
     .compile();
 }
 
+/** The export's own page cache: it reads every row once, so a big cache would only hold memory. */
+const EXPORT_CACHE_KIB = 2048;
+
+interface PageReader {
+  /** Rows as arrays, in the order of the query's select list. */
+  read(query: CompiledQuery): Promise<PageRow[]>;
+  close(): void;
+}
+
 /**
- * Runs a page query. On SQLite the same SQL goes through a prepared statement in raw mode (rows as
- * arrays), reused for every page: at a million rows Kysely's per-row objects would double the cost.
- * It still takes Kysely's connection, so it never reads in the middle of someone's write transaction.
+ * Runs page queries. On SQLite the same SQL goes through prepared statements in raw mode (rows as
+ * arrays) on a read-only connection of the export's own, with a small page cache: at a million rows
+ * Kysely's per-row objects would double the cost, and the app connection's 64 MiB cache would fill
+ * with rows read once. WAL gives that connection committed data only. Elsewhere: Kysely.
  */
-function pageReader(database: AppDatabase): (query: CompiledQuery) => Promise<PageRow[]> {
-  const sqlite = database.sqlite;
-  if (!sqlite) {
-    return async (query) => {
-      const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
-      return rows.map((row) => PAGE_COLUMNS.map((c) => row[c]) as PageRow);
+function pageReader(database: AppDatabase): PageReader {
+  const file = database.sqlite?.name;
+  if (!file || file === ':memory:' || database.sqlite?.memory) {
+    return {
+      read: async (query) => {
+        const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
+        return rows.map((row) => Object.values(row) as PageRow);
+      },
+      close: () => {},
     };
   }
+  const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  connection.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
+  connection.pragma('busy_timeout = 5000');
   const statements = new Map<string, BetterSqlite3.Statement>();
-  return async (query) => {
-    let statement = statements.get(query.sql);
-    if (!statement) {
-      statement = sqlite.prepare(query.sql).raw(true);
-      statements.set(query.sql, statement);
-    }
-    const prepared = statement;
-    return database.kysely.connection().execute(async () => prepared.all(...query.parameters) as PageRow[]);
+  return {
+    read: async (query) => {
+      let statement = statements.get(query.sql);
+      if (!statement) {
+        statement = connection.prepare(query.sql).raw(true);
+        statements.set(query.sql, statement);
+      }
+      return statement.all(...query.parameters) as PageRow[];
+    },
+    close: () => connection.close(),
   };
 }
 
-/** Pages of responses in (day, submitted_at, id) order; each query reads one day from the index. */
-export async function* rawPages(database: AppDatabase, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
-  const read = pageReader(database);
-  for (let day = plan.from; day <= plan.to; day = addDays(day, 1)) {
-    let after: Cursor | null = null;
-    for (;;) {
-      const rows = await read(pageQuery(database.kysely, plan, day, after, pageSize));
-      if (rows.length === 0) break;
-      yield rows.map(
-        (r): RawRecord => ({
-          id: r[0],
-          unitId: r[1],
-          counterId: r[2],
-          staffId: r[3],
-          procedureId: r[4],
-          channel: r[5],
-          submittedAt: r[6],
-          instrumentId: r[7],
-          answers: JSON.parse(r[8]) as Record<string, number | null>,
-          comment: r[9],
-          lang: r[10],
-          suspect: r[11] === 1,
-          invitation: r[12] !== null,
-        }),
-      );
-      if (rows.length < pageSize) break;
-      const last = rows[rows.length - 1]!;
-      after = { submittedAt: last[6], id: last[0] };
+/** One page as read: its Vietnam-local day and the rows, as arrays in PAGE_COLUMNS order. */
+interface RowPage {
+  day: string;
+  rows: PageRow[];
+}
+
+/** Pages of rows in (day, submitted_at, id) order; each query reads one day from the index. */
+async function* rowPages(database: AppDatabase, plan: RawExportPlan, pageSize: number): AsyncGenerator<RowPage> {
+  const reader = pageReader(database);
+  try {
+    for (let day = plan.from; day <= plan.to; day = addDays(day, 1)) {
+      let after: Cursor | null = null;
+      for (;;) {
+        const rows = await reader.read(pageQuery(database.kysely, plan, day, after, pageSize));
+        if (rows.length === 0) break;
+        yield { day, rows };
+        if (rows.length < pageSize) break;
+        const last = rows[rows.length - 1]!;
+        after = { submittedAt: last[6], id: last[0] };
+      }
     }
+  } finally {
+    reader.close();
   }
 }
 
+const toRecord = (r: PageRow): RawRecord => ({
+  id: r[0],
+  unitId: r[1],
+  counterId: r[2],
+  staffId: r[3],
+  procedureId: r[4],
+  channel: r[5],
+  submittedAt: r[6],
+  instrumentId: r[7],
+  answers: JSON.parse(r[8]) as Record<string, number | null>,
+  comment: r[9],
+  lang: r[10],
+  suspect: r[11] === 1,
+  invitation: r[12] !== null,
+});
+
+/** Pages of responses in (day, submitted_at, id) order, as records. */
+export async function* rawPages(database: AppDatabase, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
+  for await (const page of rowPages(database, plan, pageSize)) yield page.rows.map(toRecord);
+}
+
 /** How many responses an export would hold (suspect ones included), for the audit entry and the UI. */
-export async function countRaw(db: Db, plan: RawExportPlan): Promise<number> {
-  const row = await db
+export async function countRaw(database: AppDatabase, plan: RawExportPlan): Promise<number> {
+  const query = database.kysely
     .selectFrom('responses')
     .select(sql<number>`count(*)`.as('n'))
     .where('local_day', '>=', plan.from)
     .where('local_day', '<=', plan.to)
     .where(scopeUnitCondition(plan.scope, 'unit_id'))
     .$if(plan.instrumentId !== undefined, (q) => q.where('instrument_id', '=', plan.instrumentId!))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .compile();
+  // Counting a year reads the whole day index: on the export's own small-cache connection too.
+  const reader = pageReader(database);
+  try {
+    const [row] = await reader.read(query);
+    return Number((row as unknown as [number])[0]);
+  } finally {
+    reader.close();
+  }
 }
 
 const VN_OFFSET_MS = 7 * 3600_000;
@@ -266,45 +306,126 @@ function recordCells(r: RawRecord, criteria: readonly string[], lookups: Lookups
 }
 
 /**
- * Formats pages as CSV lines (CRLF). Scores are bare digits; every text cell is neutralised. The
- * columns of a unit, counter, staff member or procedure are escaped once and reused: they repeat
- * on thousands of rows, and this is the hot loop of a million-row export.
+ * The score cells (",5,4,,NA") of an answers JSON as the intake writes it ({"QUAY.1":5,"QUAY.4":null}),
+ * read without parsing it into an object; anything unexpected goes through JSON.parse instead.
  */
-function csvFormatter(criteria: readonly string[], lookups: Lookups): (records: RawRecord[]) => string {
-  const fragments = new Map<string, string>();
-  const fragment = (key: string, cells: () => string[]): string => {
-    let text = fragments.get(key);
+function scoreCells(json: string, keys: readonly string[], codes: readonly string[]): string {
+  let cells = '';
+  for (const key of keys) {
+    const at = json.indexOf(key);
+    if (at < 0) {
+      cells += ',';
+      continue;
+    }
+    const start = at + key.length;
+    const digit = json.charCodeAt(start);
+    const next = json.charCodeAt(start + 1);
+    if (digit >= 0x30 && digit <= 0x39 && (next === 0x2c || next === 0x7d)) cells += `,${json[start]}`;
+    else if (json.startsWith('null', start)) cells += `,${NO_OPINION}`;
+    else return parsedScoreCells(json, codes);
+  }
+  return cells;
+}
+
+function parsedScoreCells(json: string, codes: readonly string[]): string {
+  const answers = JSON.parse(json) as Record<string, number | null>;
+  return codes.map((code) => `,${!(code in answers) ? '' : answers[code] === null ? NO_OPINION : answers[code]}`).join('');
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * "2026-11-23 10:05:07" from the stored UTC instant and its Vietnam-local day (the page's day): the
+ * local hour is the UTC hour + 7, the date is that day (no Date objects in the hot loop).
+ */
+function wallTimeOnDay(day: string, iso: string): string {
+  return `${day} ${pad2((Number(iso.slice(11, 13)) + 7) % 24)}${iso.slice(13, 19)}`;
+}
+
+/**
+ * Formats pages as CSV lines (CRLF), straight from the rows as read. Scores are bare digits; every
+ * text cell is neutralised. The columns of a unit, counter, staff member or procedure are escaped
+ * once and reused: they repeat on thousands of rows, and this is the hot loop of a million-row export.
+ */
+function csvFormatter(criteria: readonly string[], lookups: Lookups): (page: RowPage) => Uint8Array {
+  type Cache = Map<string | null, string>;
+  const fragment = (cache: Cache, id: string | null, cells: () => string[]): string => {
+    let text = cache.get(id);
     if (text === undefined) {
       text = cells().map(csvText).join(',');
-      fragments.set(key, text);
+      cache.set(id, text);
     }
     return text;
   };
-  const named = (kind: string, id: string | null, map: Map<string, Named>) =>
-    fragment(`${kind}:${id ?? ''}`, () => {
+  const caches: Record<'units' | 'counters' | 'staff' | 'procedures' | 'instruments', Cache> = {
+    units: new Map(),
+    counters: new Map(),
+    staff: new Map(),
+    procedures: new Map(),
+    instruments: new Map(),
+  };
+  const named = (cache: Cache, id: string | null, map: Map<string, Named>) =>
+    fragment(cache, id, () => {
       const entry = id ? map.get(id) : undefined;
       return [entry?.code ?? '', entry?.name ?? ''];
     });
-  return (records) => {
-    let out = '';
-    for (const r of records) {
-      const unit = fragment(`u:${r.unitId}`, () => {
-        const u = lookups.units.get(r.unitId);
+  const keys = criteria.map((code) => `${JSON.stringify(code)}:`);
+  return ({ day, rows }) => {
+    const out = new ByteWriter(rows.length * 400);
+    for (const r of rows) {
+      const unit = fragment(caches.units, r[1], () => {
+        const u = lookups.units.get(r[1]);
         return [u?.provinceCode ?? '', u?.code ?? '', u?.name ?? ''];
       });
-      let scores = '';
-      for (const code of criteria) {
-        const value = r.answers[code];
-        scores += `,${value === undefined ? '' : value === null ? NO_OPINION : value}`;
-      }
-      const flags = r.suspect ? (r.invitation ? '"suspect,invitation"' : 'suspect') : r.invitation ? 'invitation' : '';
-      out +=
-        `${csvText(r.id)},${unit},${named('c', r.counterId, lookups.counters)},${named('s', r.staffId, lookups.staff)},` +
-        `${named('p', r.procedureId, lookups.procedures)},${csvText(r.channel)},${vnWallTime(r.submittedAt)},` +
-        `${fragment(`i:${r.instrumentId}`, () => [r.instrumentId])}${scores},${csvText(r.comment ?? '')},${csvText(r.lang)},${flags}\r\n`;
+      const flags = r[11] === 1 ? (r[12] !== null ? '"suspect,invitation"' : 'suspect') : r[12] !== null ? 'invitation' : '';
+      out.add(
+        `${csvText(r[0])},${unit},${named(caches.counters, r[2], lookups.counters)},${named(caches.staff, r[3], lookups.staff)},` +
+          `${named(caches.procedures, r[4], lookups.procedures)},${csvText(r[5])},${wallTimeOnDay(day, r[6])},` +
+          `${fragment(caches.instruments, r[7], () => [r[7]])}${scoreCells(r[8], keys, criteria)},${csvText(r[9] ?? '')},${csvText(r[10])},${flags}\r\n`,
+      );
     }
-    return out;
+    return out.bytes();
   };
+}
+
+/** Text gathered this far, at most, before it is written out as UTF-8. */
+const BATCH_CHARS = 8192;
+
+/**
+ * UTF-8 bytes of many short texts, written in small batches into one growing buffer. A page joined
+ * into one string would be a large object (kept in V8's old space until a full collection): at a
+ * million rows that is hundreds of MB of heap between collections. Small batches die young.
+ */
+class ByteWriter {
+  private buffer: Buffer;
+  private used = 0;
+  private batch = '';
+
+  constructor(expectedBytes: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(4096, expectedBytes));
+  }
+
+  add(text: string): void {
+    this.batch += text;
+    if (this.batch.length >= BATCH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const needed = this.used + this.batch.length * 3;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.used);
+      this.buffer = grown;
+    }
+    this.used += this.buffer.write(this.batch, this.used, 'utf8');
+    this.batch = '';
+  }
+
+  bytes(): Uint8Array {
+    this.flush();
+    return this.buffer.subarray(0, this.used);
+  }
 }
 
 /** A web stream over an async generator of byte chunks, pulled only as fast as the client reads. */
@@ -332,7 +453,7 @@ export async function rawCsvStream(database: AppDatabase, plan: RawExportPlan): 
   async function* chunks(): AsyncGenerator<Uint8Array> {
     yield encoder.encode(`${UTF8_BOM}${rawHeader(criteria).map((h) => csvText(h)).join(',')}\r\n`);
     const format = csvFormatter(criteria, lookups);
-    for await (const page of rawPages(database, plan)) yield encoder.encode(format(page));
+    for await (const page of rowPages(database, plan, RAW_PAGE_SIZE)) yield format(page);
   }
   return pullStream(chunks());
 }

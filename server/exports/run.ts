@@ -66,7 +66,7 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
   const period = resolvePeriod(deps.clock.now(), query.from, query.to);
   const instrumentId = kind === 'raw' ? query.instrumentId : (query.instrumentId ?? (await dominantInstrument(deps, scope, period.from, period.to)));
   const rawPlan: RawExportPlan = { scope, from: period.from, to: period.to, instrumentId };
-  const rows = kind === 'raw' ? await countRaw(db, rawPlan) : null;
+  const rows = kind === 'raw' ? await countRaw(deps.db, rawPlan) : null;
 
   await deps.db.write((tx) =>
     recordAudit(tx, {
