@@ -267,6 +267,10 @@ export const SessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
+/** GET /api/auth/session: the current session, or null when signed out. */
+export const SessionState = z.object({ session: SessionInfo.nullable() });
+export type SessionState = z.infer<typeof SessionState>;
+
 export const Username = z
   .string()
   .trim()

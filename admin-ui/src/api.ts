@@ -17,6 +17,7 @@ import type {
   ProcedureList,
   ProcedureUpdate,
   SessionInfo,
+  SessionState,
   Staff,
   StaffCreate,
   StaffList,
@@ -109,7 +110,7 @@ const id = (value: string) => encodeURIComponent(value);
 /** Typed calls to the admin API; request and response types come from schema/admin.ts. */
 export const api = {
   auth: {
-    me: () => get<SessionInfo>('/api/auth/me'),
+    session: () => get<SessionState>('/api/auth/session'),
     login: (input: LoginInput) => post<SessionInfo>('/api/auth/login', input),
     logout: () => post<{ ok: true }>('/api/auth/logout'),
     logoutAll: () => post<{ ok: true; revokedSessions: number }>('/api/auth/logout-all'),

@@ -32,8 +32,8 @@ export function App() {
     setCsrfToken(info.csrfToken);
     setSession({ state: 'signed-in', info });
   };
-  const check = () =>
-    api.auth.me().then(signedIn, () => setSession((prev) => ({ state: 'signed-out', expired: prev.state === 'signed-in' })));
+  const signedOut = () => setSession((prev) => ({ state: 'signed-out', expired: prev.state === 'signed-in' }));
+  const check = () => api.auth.session().then((state) => (state.session ? signedIn(state.session) : signedOut()), signedOut);
 
   useEffect(() => {
     onSessionLost(() => setSession({ state: 'signed-out', expired: true }));

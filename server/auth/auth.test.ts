@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
-import { SessionInfo } from '../../schema/admin.js';
+import { SessionInfo, SessionState } from '../../schema/admin.js';
 import { sha256Hex } from '../ids.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { aUnit } from '../units/test-support.js';
@@ -70,6 +70,20 @@ describe('sign-in', () => {
     const me = await t.app.request('/api/auth/me', { headers: { cookie: cookieOf(res) } });
     expect(me.status).toBe(200);
     expect(SessionInfo.parse(await me.json()).csrfToken).toBe(info.csrfToken);
+  });
+
+  it('answers the start-up session check with null when signed out and the session when signed in', async () => {
+    const anonymous = await t.app.request('/api/auth/session');
+    expect(anonymous.status).toBe(200);
+    expect(SessionState.parse(await anonymous.json())).toEqual({ session: null });
+    const forged = await t.app.request('/api/auth/session', { headers: { cookie: 'sipas_session=forged' } });
+    expect(SessionState.parse(await forged.json())).toEqual({ session: null });
+    await anAdmin();
+    const res = await login('Lan.Nguyen', TEST_PASSWORD);
+    const info = SessionInfo.parse(await res.json());
+    const state = SessionState.parse(await (await t.app.request('/api/auth/session', { headers: { cookie: cookieOf(res) } })).json());
+    expect(state.session?.user.username).toBe('lan.nguyen');
+    expect(state.session?.csrfToken).toBe(info.csrfToken);
   });
 
   it('marks the cookie Secure (and __Host-) when the public address is https', async () => {

@@ -68,6 +68,7 @@ const uniq = (prefix = 'N') => `${prefix}${(serial++).toString(36)}${randomCode(
 const SAMPLES: Record<string, Sample> = {
   'POST /api/auth/login': () => [{ body: { username: 'nobody.here', password: 'not-a-password' } }],
   'GET /api/auth/me': () => [{}],
+  'GET /api/auth/session': () => [{}],
   'POST /api/auth/logout': () => [{}],
   'POST /api/auth/logout-all': () => [{}],
   'POST /api/auth/password': () => [{ body: { currentPassword: 'not-the-password', newPassword: 'another-long-password' } }],

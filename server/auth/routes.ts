@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { readJsonWith } from '../http.js';
 import { changeOwnPassword, rateLimitedError, sessionInfo, signIn, signOutEverywhere } from './account.js';
 import { publicRoute, requireSession, type AuthEnv } from './middleware.js';
-import { clearSessionCookie, revokeSession, setSessionCookie } from './sessions.js';
+import { authenticateSession, clearSessionCookie, readSessionCookie, revokeSession, setSessionCookie } from './sessions.js';
 import { loadGrants } from './actor.js';
 
 function refuse(c: Context, retryAfterSeconds: number) {
@@ -35,6 +35,17 @@ export function authRoutes(deps: Deps) {
         grants: await loadGrants(deps.db.kysely, user.id),
       };
       return c.json(await sessionInfo(deps.db.kysely, actor, signedIn.csrfToken));
+    })
+    // The admin app's start-up check: signed out is an ordinary answer here, not a 401.
+    .get('/session', publicRoute(deps), async (c) => {
+      c.header('cache-control', 'no-store');
+      const token = readSessionCookie(c, deps.config);
+      const check = token ? await authenticateSession(deps, token) : undefined;
+      if (!check?.ok) {
+        if (token) clearSessionCookie(c, deps.config);
+        return c.json({ session: null });
+      }
+      return c.json({ session: await sessionInfo(deps.db.kysely, check.actor, check.session.csrfToken) });
     })
     .get('/me', session, async (c) => {
       c.header('cache-control', 'no-store');

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, launchChromium } from '../server/testing/e2e.js';
+import { tempDir } from '../server/testing/harness.js';
+
+/** The README's promise: on an empty DATA_DIR, `npm start` serves both apps and prints a working login. */
+const root = path.resolve(import.meta.dirname, '..');
+let child: ChildProcess;
+let browser: Browser;
+let printed = '';
+let base = '';
+let healthyAfterMs = 0;
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: tempDir('sipas-start-'), PORT: String(port), PUBLIC_BASE_URL: base, LOG_REQUESTS: 'false' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (printed += d.toString()));
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 60_000) throw new Error(`not healthy within 60 s:\n${printed}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  healthyAfterMs = Date.now() - started;
+  while (!/^API key: /m.test(printed)) {
+    if (Date.now() - started > 120_000) throw new Error(`start-up lines missing:\n${printed}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  child?.kill('SIGTERM');
+});
+
+const line = (label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(printed)?.[1]?.trim();
+
+describe('npm start on an empty data directory', () => {
+  it('is healthy within 60 s and prints the survey link, admin link, login and API key', () => {
+    expect(healthyAfterMs).toBeLessThan(60_000);
+    expect(line('Survey')).toMatch(new RegExp(`^${base}/s/[a-z2-9]{10}$`));
+    expect(line('Admin')).toBe(`${base}/admin/`);
+    expect(line('Login')).toMatch(/^admin \/ \S{20}$/);
+    expect(line('API key')).toMatch(/^sipas_\S+$/);
+  });
+
+  it('serves the survey and the admin app with no console errors, and the printed login signs in', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+
+    await page.goto(line('Survey')!);
+    await expect.poll(() => page.locator('h1').first().textContent()).toBeTruthy();
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(line('Admin')!);
+    const [username, password] = line('Login')!.split(' / ') as [string, string];
+    await page.getByLabel('Tên đăng nhập').fill(username);
+    await page.getByLabel('Mật khẩu').fill(password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect.poll(() => page.getByRole('button', { name: /Đăng xuất/ }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
