@@ -3,34 +3,47 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { assertDurable, DurabilityError, openSqlite } from './database.js';
+import { assertDurable, DurabilityError, openPostgres, openSqlite, type AppDatabase } from './database.js';
 import { currentVersion, migrate, MIGRATIONS, type Migration } from './migrate.js';
 import { tempDir } from '../testing/harness.js';
+import { createTestDatabase } from '../testing/postgres.js';
 
-const tableNames = (file: string) =>
-  new BetterSqlite3(file, { readonly: true })
-    .prepare(`select name from sqlite_master where type = 'table' order by name`)
-    .all()
-    .map((r) => (r as { name: string }).name);
+/** A fresh, unmigrated database on the engine under test: a temp SQLite file, or PostgreSQL under test:pg. */
+async function freshTarget(): Promise<{ target: string; open(): AppDatabase }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (adminUrl) {
+    const { url } = await createTestDatabase(adminUrl);
+    return { target: url, open: () => openPostgres(url) };
+  }
+  const file = path.join(tempDir(), 'db.sqlite');
+  return { target: file, open: () => openSqlite(file) };
+}
+
+async function tableNames(db: AppDatabase): Promise<string[]> {
+  const query =
+    db.dialect === 'sqlite'
+      ? sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`
+      : sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' order by table_name`;
+  return (await query.execute(db.kysely)).rows.map((r) => r.name);
+}
 
 describe('migrations', () => {
   it('are idempotent: a second run applies nothing and changes nothing', async () => {
-    const file = path.join(tempDir(), 'db.sqlite');
-    const db = openSqlite(file);
+    const db = (await freshTarget()).open();
     expect(await migrate(db)).toBe(MIGRATIONS.length);
-    const before = tableNames(file);
+    const before = await tableNames(db);
     expect(await migrate(db)).toBe(0);
-    expect(tableNames(file)).toEqual(before);
+    expect(await tableNames(db)).toEqual(before);
     expect(await currentVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     await db.close();
   });
 
-  it('survive two processes starting at once: each migration applied exactly once', async () => {
-    const file = path.join(tempDir(), 'db.sqlite');
+  it('survive processes starting at once: each migration applied exactly once', async () => {
+    const { target, open } = await freshTarget();
     const script = path.resolve(import.meta.dirname, '../testing/migrate-once.ts');
     const run = () =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', script, target], { stdio: ['ignore', 'pipe', 'pipe'] });
         let out = '';
         let err = '';
         child.stdout.on('data', (d) => (out += d));
@@ -40,15 +53,14 @@ describe('migrations', () => {
     const results = await Promise.all([run(), run(), run()]);
     const applied = results.map(Number).reduce((a, b) => a + b, 0);
     expect(applied).toBe(MIGRATIONS.length);
-    const db = openSqlite(file);
+    const db = open();
     const rows = await db.kysely.selectFrom('schema_migrations').selectAll().execute();
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     await db.close();
   });
 
   it('roll back a failing migration completely and keep the previous version', async () => {
-    const file = path.join(tempDir(), 'db.sqlite');
-    const db = openSqlite(file);
+    const db = (await freshTarget()).open();
     await migrate(db);
     const version = await currentVersion(db);
     const broken: Migration = {
@@ -61,7 +73,7 @@ describe('migrations', () => {
     };
     await expect(migrate(db, [...MIGRATIONS, broken])).rejects.toThrow(/no_such_table/);
     expect(await currentVersion(db)).toBe(version);
-    expect(tableNames(file)).not.toContain('half_done');
+    expect(await tableNames(db)).not.toContain('half_done');
     await db.close();
   });
 });
