@@ -10,7 +10,7 @@ import { CLI_CALLER } from './scope.js';
 /**
  * Child process of the raw-export benchmark (server/exports/bench.ts): exports every response of
  * the last year from the given database as CSV, reading the stream as a client would, and prints one
- * JSON line with rows, seconds and this process's peak RSS. It first times a bare baseline in the
+ * JSON line with rows, seconds and this process's peak RSS. Then it times a bare baseline in the
  * same process: a raw better-sqlite3 scan of the same rows joined into naive CSV lines.
  */
 const file = path.resolve(process.argv[2]!);
@@ -23,15 +23,6 @@ const from = addDays(to, -364);
 
 const rssAtStart = process.memoryUsage().rss;
 let started = performance.now();
-let baselineRows = 0;
-let baselineBytes = 0;
-for (const row of db.sqlite!.prepare('select * from responses where local_day >= ? and local_day <= ?').raw(true).iterate(from, to)) {
-  baselineBytes += `${(row as unknown[]).join(',')}\r\n`.length;
-  baselineRows++;
-}
-const baselineSeconds = (performance.now() - started) / 1000;
-
-started = performance.now();
 const exported = await runExport(deps, CLI_CALLER, { kind: 'raw', query: { from, to, format: 'csv' }, generatedBy: 'bench' });
 const reader = (exported.body as ReadableStream<Uint8Array>).getReader();
 let bytes = 0;
@@ -45,6 +36,18 @@ for (;;) {
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
 }
 const seconds = (performance.now() - started) / 1000;
+// Read before the baseline runs: the export's peak RSS alone.
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+started = performance.now();
+let baselineRows = 0;
+let baselineBytes = 0;
+for (const row of db.sqlite!.prepare('select * from responses where local_day >= ? and local_day <= ?').raw(true).iterate(from, to)) {
+  baselineBytes += `${(row as unknown[]).join(',')}\r\n`.length;
+  baselineRows++;
+}
+const baselineSeconds = (performance.now() - started) / 1000;
+
 await db.close();
 process.stdout.write(
   `${JSON.stringify({
@@ -57,7 +60,7 @@ process.stdout.write(
     baselineBytes,
     baselineSeconds,
     rssAtStartMb: rssAtStart / 1048576,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb,
     peakHeapMb: peakHeap / 1048576,
   })}\n`,
 );

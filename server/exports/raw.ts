@@ -17,7 +17,7 @@ import { scopePathCondition, scopeUnitCondition, type ExportScope } from './scop
  */
 
 /** Rows per query: large enough to amortise the query, small enough to keep memory flat. */
-export const RAW_PAGE_SIZE = 2500;
+export const RAW_PAGE_SIZE = 2000;
 /** Excel's row limit (1,048,576) minus the header: further rows continue on a new sheet. */
 const XLSX_ROWS_PER_SHEET = 1_048_575;
 
