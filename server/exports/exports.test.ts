@@ -417,6 +417,24 @@ describe('printable report', () => {
   });
 });
 
+describe('a period without responses', () => {
+  it('still gives a report and a summary, with dashes instead of numbers', async () => {
+    const report = await get(`/api/admin/exports/report?unitId=${giarai.id}&from=2020-01-01&to=2020-03-31`);
+    expect(report.status).toBe(200);
+    const page = await report.text();
+    expect(page).toContain('<p class="figure-value">—</p>');
+    expect(page).toContain('Không có đơn vị trực thuộc có phiếu khảo sát trong kỳ.');
+    expect(page).toContain('Không có ý kiến góp ý trong kỳ.');
+    const summary = await get(`/api/admin/exports/summary?unitId=${giarai.id}&from=2020-01-01&to=2020-03-31`);
+    const sheet = (await workbookOf(summary)).getWorksheet('Tổng hợp')!;
+    expect(sheet.getCell(3, 5).value).toBe(0);
+    expect(sheet.getCell(3, 9).value).toBeNull();
+    expect(sheet.getCell(3, 13).value).toContain('Chưa đủ mẫu');
+    const raw = await get(`/api/admin/exports/raw?unitId=${giarai.id}&from=2020-01-01&to=2020-03-31`);
+    expect((parse(await raw.text(), { bom: true }) as string[][]).length).toBe(1);
+  });
+});
+
 describe('audit and validation', () => {
   it('records every export with who ran it, what, which unit and period', async () => {
     const viewer = await x.as('viewer', province.id);

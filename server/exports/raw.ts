@@ -1,8 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { sql, type CompiledQuery } from 'kysely';
 import { NO_OPINION, RAW_COLUMNS, RAW_COLUMNS_BEFORE_SCORES } from '../../schema/exports.js';
-import BetterSqlite3 from 'better-sqlite3';
 import type { AppDatabase } from '../db/database.js';
 import type { Db } from '../db/types.js';
 import { getInstrument } from '../instruments/store.js';
@@ -267,7 +267,7 @@ export async function countRaw(database: AppDatabase, plan: RawExportPlan): Prom
 const VN_OFFSET_MS = 7 * 3600_000;
 
 /** "2026-11-23 10:05:07": Vietnam wall-clock time, a form Excel and LibreOffice read as a date-time. */
-export function vnWallTime(iso: string): string {
+function vnWallTime(iso: string): string {
   return new Date(Date.parse(iso) + VN_OFFSET_MS).toISOString().replace('T', ' ').slice(0, 19);
 }
 
