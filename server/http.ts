@@ -53,22 +53,28 @@ export async function readBodyText(c: Context, limitBytes: number): Promise<stri
   if (encoding === 'identity' && declared > limitBytes) throw tooLarge(limitBytes);
   const raw = c.req.raw.body;
   if (!raw) return '';
-  let stream: Readable = Readable.fromWeb(raw as import('node:stream/web').ReadableStream);
-  if (encoding !== 'identity') {
-    const make = decoders[encoding as keyof typeof decoders];
-    if (!make) throw new AppError('unsupported_media_type', 415, `Content-Encoding ${encoding} is not supported`);
-    stream = stream.pipe(make());
-  }
-  const chunks: Buffer[] = [];
+  if (encoding === 'identity') return readLimited(raw, limitBytes);
+  const make = decoders[encoding as keyof typeof decoders];
+  if (!make) throw new AppError('unsupported_media_type', 415, `Content-Encoding ${encoding} is not supported`);
+  const decoded = Readable.fromWeb(raw as import('node:stream/web').ReadableStream).pipe(make());
+  return readLimited(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, limitBytes);
+}
+
+/** Reads a byte stream to text, stopping as soon as it passes the limit. */
+async function readLimited(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
   try {
-    for await (const chunk of stream) {
-      size += (chunk as Buffer).length;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
       if (size > limitBytes) {
-        stream.destroy();
+        void reader.cancel();
         throw tooLarge(limitBytes);
       }
-      chunks.push(chunk as Buffer);
+      chunks.push(value);
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
