@@ -5,6 +5,7 @@ import type { Db, UnitRow } from '../db/types.js';
 import { AppError } from '../http.js';
 import { roleHasPermission } from '../../schema/admin.js';
 import type { Actor } from './actor.js';
+import { likePrefix } from '../db/like.js';
 
 /**
  * What the caller wants to do in a subtree: 'read' (units.read) or 'write' (units.write), or any
@@ -25,8 +26,6 @@ export function scopePaths(actor: Actor, access: ScopeAccess = 'read'): 'all' | 
   if (grants.some((g) => g.role === 'system_admin')) return 'all';
   return [...new Set(grants.flatMap((g) => (g.unitPath ? [g.unitPath] : [])))];
 }
-
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** `<pathColumn> LIKE '<grant path>%' OR …` — the subtree test on a units.path column. */
 export function pathScopeCondition(actor: Actor, pathColumn: string, access: ScopeAccess = 'read'): Expression<SqlBool> {

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, pathScopeCondition, scopePaths } from '../auth/scope.js';
 import type { Config } from '../config.js';
 import type { Db, UnitKind, UnitRow } from '../db/types.js';
+import { likePrefix } from '../db/like.js';
 
 export interface ScopeUnit {
   id: string;
@@ -37,8 +38,6 @@ const toScopeUnit = (r: Pick<UnitRow, 'id' | 'parent_id' | 'kind' | 'code' | 'na
 });
 
 export const dashUnit = (u: ScopeUnit): DashUnit => ({ id: u.id, kind: u.kind, code: u.code, name: u.name });
-
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
 
 /**
  * The view's root and units. With a unitId the unit must lie in the caller's scope (404 / 403

@@ -4,6 +4,7 @@ import { assertUnitInScope, scopePaths } from '../auth/scope.js';
 import type { AuditActor } from '../audit/record.js';
 import type { Db, UnitKind } from '../db/types.js';
 import { AppError } from '../http.js';
+import { likePrefix } from '../db/like.js';
 
 /** Who asks for an export: a signed-in user (scoped by their grants) or the command line (everything). */
 export interface ExportCaller {
@@ -39,8 +40,6 @@ export interface ExportScope {
   /** What the title says the report covers. */
   name: string;
 }
-
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** `<column> LIKE '<path>%' OR …` for the scope's subtree roots (always true without roots). */
 export function scopePathCondition(scope: Pick<ExportScope, 'paths'>, column: string): Expression<SqlBool> {

@@ -23,6 +23,7 @@ import { writeBatch } from '../intake/store.js';
 import { vnLocalParts } from '../time.js';
 import { normaliseHeader } from '../units/import-file.js';
 import { readTable, type Table } from './table.js';
+import { subtreeCondition } from '../db/like.js';
 
 /**
  * Paper-form import: a CSV or XLSX in the raw export's layout becomes responses on channel `paper`,
@@ -117,8 +118,7 @@ interface Catalogue {
 const key2 = (a: string, b: string) => `${a}\u0001${b}`;
 
 async function loadCatalogue(db: Db, root: UnitRow): Promise<Catalogue> {
-  const pattern = `${root.path.replace(/[\\%_]/g, '\\$&')}%`;
-  const units = await db.selectFrom('units').selectAll().where('path', 'like', pattern).execute();
+  const units = await db.selectFrom('units').selectAll().where(subtreeCondition('path', root.path)).execute();
   const unitIds = units.map((u) => u.id);
   const provinceIds = [...new Set(units.map((u) => u.province_id))];
   const inChunks = async <T>(ids: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, pathScopeCondition } from '../auth/scope.js';
-import { subtreeCondition } from '../surveypoints/points.js';
+import { subtreeCondition } from '../db/like.js';
 import type { ResponseRateQuery, ResponseRateResult, ResponseRateRow } from '../../schema/invitations.js';
 
 const rate = (answered: number, issued: number) => (issued === 0 ? null : answered / issued);

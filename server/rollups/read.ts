@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kyse
 import type { Counts, CountsByItem, CountsGroupBy } from '../../schema/scoring.js';
 import type { Database, Db } from '../db/types.js';
 import { addDays } from '../time.js';
+import { likePrefix } from '../db/like.js';
 
 /**
  * Which counts a dashboard wants. Units are either an already-scoped id list or a subtree
@@ -95,9 +96,6 @@ export function planRange(from: string, to: string): RangePlan {
   if (firstRead && lastRead) plan.months = [firstRead, lastRead];
   return plan;
 }
-
-/** LIKE pattern for a path prefix; paths are ids and slashes, but escape anyway. */
-const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function unitCondition<T extends UnitScoped>(eb: ExpressionBuilder<Database, T>, filter: CountsFilter): Expression<SqlBool>[] {
   const conditions: Expression<SqlBool>[] = [];

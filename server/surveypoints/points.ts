@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, pathScopeCondition, scopePaths, type ScopeAccess } from '../auth/scope.js';
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/record.js';
 import type { Clock } from '../clock.js';
 import type { Deps } from '../deps.js';
@@ -14,11 +14,7 @@ import type {
   SurveyPointView,
   UpdateSurveyPointInput,
 } from '../../schema/surveypoints.js';
-
-/** `<column> LIKE '<path>%'`, with LIKE's wildcards in the path escaped. */
-export function subtreeCondition(column: string, path: string): Expression<SqlBool> {
-  return sql<SqlBool>`${sql.ref(column)} like ${`${path.replace(/[\\%_]/g, '\\$&')}%`} escape '\\'`;
-}
+import { subtreeCondition } from '../db/like.js';
 
 /** The in-memory twin of pathScopeCondition, for a row already loaded. */
 export function pathInScope(actor: Actor, path: string, access: ScopeAccess): boolean {

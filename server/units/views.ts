@@ -1,5 +1,6 @@
 import type { Counter, Procedure, Staff, Unit } from '../../schema/admin.js';
 import type { UnitRow } from '../db/types.js';
+import { escapeLike } from '../db/like.js';
 
 /** Row → API shapes. Also the before/after snapshots written to the audit log. */
 
@@ -68,5 +69,5 @@ export function procedureView(r: StaffRow & { field: string }): Procedure {
 
 /** `%q%` for LIKE with the wildcards in q escaped (use with `escape '\'`). */
 export function likeContains(q: string): string {
-  return `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+  return `%${escapeLike(q)}%`;
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Procedure, Staff } from '../../../../schema/admin.js';
+import type { Staff } from '../../../../schema/admin.js';
 import { api } from '../../api.js';
 import { Await, Checkbox, fieldErrors, Form, PageTitle, Pager, SelectField, StatusBadge, TextField, useLoad, useSubmit } from '../../components/ui.js';
 import { useWords } from '../../i18n.js';
