@@ -7,7 +7,7 @@ import { systemClock } from '../server/clock.js';
 import { silentLogger } from '../server/log.js';
 import { openDatabase } from '../server/main.js';
 import { seedDemo } from '../server/seed/index.js';
-import { freePort } from '../server/testing/e2e.js';
+import { freePort } from '../server/testing/ports.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
 import { parseArgs } from './cli.js';
 import { benchDashboard } from '../server/dashboard/bench.js';

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, launchChromium } from '../server/testing/e2e.js';
+import { launchChromium } from '../server/testing/e2e.js';
+import { freePort } from '../server/testing/ports.js';
 import { tempDir } from '../server/testing/harness.js';
 
 /** The README's promise: on an empty DATA_DIR, `npm start` serves both apps and prints a working login. */

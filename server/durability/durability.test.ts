@@ -6,7 +6,7 @@ import { systemClock } from '../clock.js';
 import { silentLogger } from '../log.js';
 import { openDatabase, startServer } from '../main.js';
 import { aSite } from '../testing/builders.js';
-import { freePort } from '../testing/e2e.js';
+import { freePort } from '../testing/ports.js';
 import { tempDir, testConfig } from '../testing/harness.js';
 import { checkDatabaseFile } from './backup.js';
 import { SubmissionLoad } from './load.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../testing/e2e.js';
+import { freePort } from '../testing/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
