@@ -265,8 +265,9 @@ describe('paper forms', () => {
 });
 
 describe('any comment or name survives export → import unchanged and never becomes a formula', () => {
-  const SPECIALS = ['=', '+', '-', '@', '\t', '\r', '\n', "'", '"', ',', ';', '_x000D_', 'ệ', 'Đ', '\u0000', '\u0001', '\uFFFE', ' '];
-  const char = fc.oneof(fc.constantFrom(...SPECIALS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }));
+  // Every character but NUL, which is never stored (storableText): PostgreSQL text cannot hold it.
+  const SPECIALS = ['=', '+', '-', '@', '\t', '\r', '\n', "'", '"', ',', ';', '_x000D_', 'ệ', 'Đ', '\u0001', '\uFFFE', ' '];
+  const char = fc.oneof(fc.constantFrom(...SPECIALS), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\u0000'));
   const text = fc.string({ unit: char, minLength: 1, maxLength: 60 });
   const FORMULA = /^[=+\-@\t\r]/;
 

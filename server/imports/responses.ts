@@ -24,6 +24,7 @@ import { vnLocalParts } from '../time.js';
 import { normaliseHeader } from '../units/import-file.js';
 import { readTable, type Table } from './table.js';
 import { subtreeCondition } from '../db/like.js';
+import { storableText } from '../intake/prepare.js';
 
 /**
  * Paper-form import: a CSV or XLSX in the raw export's layout becomes responses on channel `paper`,
@@ -292,7 +293,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
       }
     }
 
-    const commentText = text('comment');
+    const commentText = storableText(text('comment'));
     const comment = commentText === '' ? null : commentText;
     if (comment !== null && instrument && !instrument.definition.comment.enabled) fail('comment', 'invalid_value', 'Bộ câu hỏi này không có góp ý');
     if (comment !== null && [...comment].length > deps.config.commentMaxChars) {

@@ -59,6 +59,13 @@ describe('POST /api/responses', () => {
     expect(day).toEqual([expect.objectContaining({ unit_id: site.centreId, score: 0, n: 1 })]);
   });
 
+  it('stores a comment without NUL characters, which PostgreSQL text cannot hold', async () => {
+    const input = aResponse(site.surveyCode, { comment: 'Chờ\u0000 lâu' });
+    expect((await submit(input)).status).toBe(201);
+    const row = await t.db.kysely.selectFrom('responses').select('comment').where('id', '=', input.id).executeTakeFirstOrThrow();
+    expect(row.comment).toBe('Chờ lâu');
+  });
+
   it('is idempotent on the client id: a retry is a duplicate and nothing is stored twice', async () => {
     const input = aResponse(site.surveyCode);
     expect((await submit(input)).status).toBe(201);

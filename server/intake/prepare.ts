@@ -5,6 +5,11 @@ import type { SurveyTarget } from '../surveys/resolve.js';
 import { AppError } from '../http.js';
 import { vnLocalParts } from '../time.js';
 
+/** Text as it can be stored on both engines: PostgreSQL text cannot hold NUL, which never means anything in a comment. */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '');
+}
+
 /** A submission checked against its instrument, ready to be written. */
 export interface PreparedResponse {
   id: string;
@@ -61,7 +66,8 @@ export function prepareResponse(
   if (Object.keys(input.answers).length === 0) {
     issues.push({ path: ['answers'], message: 'At least one answer is required' });
   }
-  const comment = input.comment?.trim() ? input.comment.trim() : null;
+  const commentText = input.comment === undefined ? '' : storableText(input.comment).trim();
+  const comment = commentText === '' ? null : commentText;
   if (comment !== null && !definition.comment.enabled) {
     issues.push({ path: ['comment'], message: 'This survey takes no comment' });
   }
