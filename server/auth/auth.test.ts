@@ -8,6 +8,7 @@ import { aUnit } from '../units/test-support.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { LOGIN_LIMITS } from './rate-limit.js';
 import { aSession, asSession, aUser, TEST_PASSWORD } from './test-support.js';
+import { sql } from 'kysely';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -150,8 +151,8 @@ describe('sign-in', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).toBe(sha256Hex(token));
     expect(JSON.stringify(rows)).not.toContain(token);
-    const fileText = t.db.sqlite!.prepare('select group_concat(token_hash || csrf_token) as s from sessions').get() as { s: string };
-    expect(fileText.s).not.toContain(token);
+    const stored = await sql<{ s: string }>`select token_hash || csrf_token as s from sessions`.execute(t.db.kysely);
+    expect(stored.rows.map((r) => r.s).join('')).not.toContain(token);
   });
 
   it('answers any sign-in body with a clear 4xx, never a 5xx', async () => {

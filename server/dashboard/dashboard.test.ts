@@ -71,13 +71,15 @@ interface RawRow {
 }
 
 /** Accepted (non-suspect) QUAY responses matching a filter, straight from the responses table. */
-function rawResponses(f: RawFilter): RawRow[] {
-  const rows = t.db
-    .sqlite!.prepare(
-      `select id, unit_id, counter_id, procedure_id, channel, local_day, answers, comment from responses
-       where suspect = 0 and instrument_id = 'QUAY@1' and local_day between ? and ?`,
-    )
-    .all(f.from, f.to) as RawRow[];
+async function rawResponses(f: RawFilter): Promise<RawRow[]> {
+  const rows: RawRow[] = await t.db.kysely
+    .selectFrom('responses')
+    .select(['id', 'unit_id', 'counter_id', 'procedure_id', 'channel', 'local_day', 'answers', 'comment'])
+    .where('suspect', '=', 0)
+    .where('instrument_id', '=', 'QUAY@1')
+    .where('local_day', '>=', f.from)
+    .where('local_day', '<=', f.to)
+    .execute();
   return rows.filter(
     (r) =>
       f.unitIds.includes(r.unit_id) &&
@@ -88,9 +90,9 @@ function rawResponses(f: RawFilter): RawRow[] {
 }
 
 /** Counts per unit tallied in TypeScript from raw answers. */
-function rawCountsByUnit(f: RawFilter): CountsByItem[] {
+async function rawCountsByUnit(f: RawFilter): Promise<CountsByItem[]> {
   const byUnit = new Map<string, CountsByItem>();
-  for (const r of rawResponses(f)) {
+  for (const r of await rawResponses(f)) {
     const counts = byUnit.get(r.unit_id) ?? {};
     byUnit.set(r.unit_id, counts);
     for (const [code, value] of Object.entries(JSON.parse(r.answers) as Record<string, number | null>)) {
@@ -126,9 +128,9 @@ const numbersOf = (s: Score | CriterionScore) => ({
 });
 
 /** Every number of an overview equals the engine's on raw counts, for the current and previous period. */
-function expectOverviewMatchesEngine(overview: Overview, filter: Omit<RawFilter, 'from' | 'to'>, settings: ScoringSettings) {
-  const current = scoreUnits(quay, rawCountsByUnit({ ...filter, from: overview.period.from, to: overview.period.to }), settings);
-  const previous = scoreUnits(quay, rawCountsByUnit({ ...filter, ...overview.period.previous }), settings);
+async function expectOverviewMatchesEngine(overview: Overview, filter: Omit<RawFilter, 'from' | 'to'>, settings: ScoringSettings) {
+  const current = scoreUnits(quay, await rawCountsByUnit({ ...filter, from: overview.period.from, to: overview.period.to }), settings);
+  const previous = scoreUnits(quay, await rawCountsByUnit({ ...filter, ...overview.period.previous }), settings);
   const now = engineScores(current);
   const before = engineScores(previous);
   const rows: OverviewRow[] = [overview.overall!, ...overview.rows];
@@ -141,7 +143,7 @@ function expectOverviewMatchesEngine(overview: Overview, filter: Omit<RawFilter,
     expect(row.test, row.code).toEqual(compareScores(expected, prior));
     expect(row.belowTarget).toBe(expected.index !== null && expected.index < overview.target);
   }
-  expect(overview.responses).toBe(rawResponses({ ...filter, from: overview.period.from, to: overview.period.to }).length);
+  expect(overview.responses).toBe((await rawResponses({ ...filter, from: overview.period.from, to: overview.period.to })).length);
 }
 
 const allUnitIds = () => ref.centres.map((c) => c.id);
@@ -155,36 +157,36 @@ describe('overview: the same numbers as the scoring engine on raw counts', () =>
     expect(o.instrumentId).toBe('QUAY@1');
     expect(o.target).toBe(80);
     expect(o.responses).toBeGreaterThan(100);
-    expectOverviewMatchesEngine(o, { unitIds: [giarai.id] }, t.config.scoring);
+    await expectOverviewMatchesEngine(o, { unitIds: [giarai.id] }, t.config.scoring);
     expect(o.rows.find((r) => r.code === 'QUAY.2')!.belowTarget).toBe(true);
   });
 
   it('the province for a year, pooled and as the mean of its centres', async () => {
     const pooled = await get<Overview>('province', '/api/admin/dashboard/overview?period=year&at=2026');
     expect(pooled.unit?.code).toBe('96');
-    expectOverviewMatchesEngine(pooled, { unitIds: allUnitIds() }, t.config.scoring);
+    await expectOverviewMatchesEngine(pooled, { unitIds: allUnitIds() }, t.config.scoring);
     const settings = { ...t.config.scoring, unitRollup: 'mean_of_children' as const };
     const meanApp = createApp({ db: t.db, config: { ...t.config, scoring: settings }, clock: t.clock, logger: silentLogger, ui: {} });
     const mean = await get<Overview>('province', '/api/admin/dashboard/overview?period=year&at=2026', meanApp);
     expect(mean.overall!.score.unitRollup).toBe('mean_of_children');
     expect(mean.overall!.score.index).not.toBe(pooled.overall!.score.index);
-    expectOverviewMatchesEngine(mean, { unitIds: allUnitIds() }, settings);
+    await expectOverviewMatchesEngine(mean, { unitIds: allUnitIds() }, settings);
   });
 
   it('filtered by counter, by field (several procedures) and by channel, over a custom range with partial months', async () => {
     const q3 = giarai.counters[2]!;
     const base = `/api/admin/dashboard/overview?period=custom&from=2026-03-15&to=2026-06-10`;
-    expectOverviewMatchesEngine(
+    await expectOverviewMatchesEngine(
       await get<Overview>('giarai', `${base}&counterId=${q3.id}`),
       { unitIds: [giarai.id], counterId: q3.id },
       t.config.scoring,
     );
-    expectOverviewMatchesEngine(
+    await expectOverviewMatchesEngine(
       await get<Overview>('province', `${base}&field=${encodeURIComponent('Đất đai')}`),
       { unitIds: allUnitIds(), procedureIds: landProcedures() },
       t.config.scoring,
     );
-    expectOverviewMatchesEngine(await get<Overview>('province', `${base}&channel=paper`), { unitIds: allUnitIds(), channel: 'paper' }, t.config.scoring);
+    await expectOverviewMatchesEngine(await get<Overview>('province', `${base}&channel=paper`), { unitIds: allUnitIds(), channel: 'paper' }, t.config.scoring);
   });
 
   it('a province target in the settings table moves the target line', async () => {
@@ -219,7 +221,7 @@ describe('weak criteria', () => {
     const uppers = weak.items.map((i) => i.score.wilson!.upper);
     expect(uppers).toEqual([...uppers].sort((a, b) => a - b));
     // The top cell's numbers are the engine's on the raw answers of that counter and field.
-    const raw = scoreUnits(quay, rawCountsByUnit({ unitIds: [giarai.id], from: '2026-10-01', to: '2026-12-31', counterId: top.where.counter!.id, procedureIds: landProcedures() }), t.config.scoring);
+    const raw = scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-10-01', to: '2026-12-31', counterId: top.where.counter!.id, procedureIds: landProcedures() }), t.config.scoring);
     expect(numbersOf(top.score)).toEqual(numbersOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
   });
 
@@ -250,16 +252,16 @@ describe('trends', () => {
       '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12',
     ]);
     const may = trends.points.find((p) => p.period === '2026-05')!;
-    const raw = engineScores(scoreUnits(quay, rawCountsByUnit({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' }), t.config.scoring));
+    const raw = engineScores(scoreUnits(quay, await rawCountsByUnit({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' }), t.config.scoring));
     for (const [code, score] of Object.entries(may.scores)) expect(numbersOf(score), code).toEqual(numbersOf(raw.get(code)!));
-    expect(may.responses).toBe(rawResponses({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' }).length);
+    expect(may.responses).toBe((await rawResponses({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' })).length);
     expect(trends.points.at(-1)!.responses).toBe(0);
     expect(trends.points.at(-1)!.scores.overall!.index).toBeNull();
     expect(trends.series[0]).toMatchObject({ code: 'overall', level: 'overall' });
 
     let dissatisfied = 0;
     let valid = 0;
-    for (const r of rawResponses({ unitIds: allUnitIds(), from: '2026-10-01', to: '2026-12-31' })) {
+    for (const r of await rawResponses({ unitIds: allUnitIds(), from: '2026-10-01', to: '2026-12-31' })) {
       for (const v of Object.values(JSON.parse(r.answers) as Record<string, number | null>)) {
         if (v === null) continue;
         valid++;
@@ -275,7 +277,7 @@ describe('trends', () => {
     const trends = await get<Trends>('giarai', '/api/admin/dashboard/trends?period=year&at=2026&interval=quarter');
     expect(trends.points.map((p) => p.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
     const q2 = trends.points[1]!;
-    const raw = engineScores(scoreUnits(quay, rawCountsByUnit({ unitIds: [giarai.id], from: '2026-04-01', to: '2026-06-30' }), t.config.scoring));
+    const raw = engineScores(scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-04-01', to: '2026-06-30' }), t.config.scoring));
     expect(numbersOf(q2.scores['QUAY.2']!)).toEqual(numbersOf(raw.get('QUAY.2')!));
     expect(numbersOf(q2.scores.overall!)).toEqual(numbersOf(raw.get('overall')!));
   });
@@ -289,7 +291,7 @@ describe('ranking', () => {
     const byRank = [...r.rows].sort((a, b) => a.rank! - b.rank!);
     const indices = byRank.map((row) => row.score.index!);
     expect(indices).toEqual([...indices].sort((a, b) => b - a));
-    const raw = scoreUnits(quay, rawCountsByUnit({ unitIds: [giarai.id], from: '2026-01-01', to: '2026-12-31' }), t.config.scoring);
+    const raw = scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-01-01', to: '2026-12-31' }), t.config.scoring);
     expect(numbersOf(r.rows[0]!.score)).toEqual(numbersOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
   });
 
@@ -322,7 +324,7 @@ describe('comments', () => {
     const path = `/api/admin/dashboard/comments?period=year&at=2026&criterion=QUAY.2&maxScore=2&limit=10`;
     const page1 = await get<CommentPage>('giarai', path);
     const page2 = await get<CommentPage>('giarai', `${path}&offset=10`);
-    const expected = rawResponses({ unitIds: [giarai.id], from: '2026-01-01', to: '2026-12-31' }).filter((r) => {
+    const expected = (await rawResponses({ unitIds: [giarai.id], from: '2026-01-01', to: '2026-12-31' })).filter((r) => {
       const v = (JSON.parse(r.answers) as Record<string, number | null>)['QUAY.2'];
       return r.comment !== null && v != null && v <= 2;
     });
@@ -352,7 +354,14 @@ describe('comments', () => {
   });
 
   it('leaves out suspect responses', async () => {
-    const row = t.db.sqlite!.prepare(`select id from responses where unit_id = ? and comment is not null and local_day >= '2026-01-01' limit 1`).get(giarai.id) as { id: string };
+    const row = await t.db.kysely
+      .selectFrom('responses')
+      .select('id')
+      .where('unit_id', '=', giarai.id)
+      .where('comment', 'is not', null)
+      .where('local_day', '>=', '2026-01-01')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const path = '/api/admin/dashboard/comments?period=year&at=2026&limit=100';
     const all = async () => {
       const ids: string[] = [];
@@ -361,11 +370,11 @@ describe('comments', () => {
       return ids;
     };
     expect(await all()).toContain(row.id);
-    t.db.sqlite!.prepare('update responses set suspect = 1 where id = ?').run(row.id);
+    await t.db.kysely.updateTable('responses').set({ suspect: 1 }).where('id', '=', row.id).execute();
     try {
       expect(await all()).not.toContain(row.id);
     } finally {
-      t.db.sqlite!.prepare('update responses set suspect = 0 where id = ?').run(row.id);
+      await t.db.kysely.updateTable('responses').set({ suspect: 0 }).where('id', '=', row.id).execute();
     }
   });
 });
