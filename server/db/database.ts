@@ -81,6 +81,11 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 /** PostgreSQL through Kysely's dialect: one pool, and each write in one transaction. */
 export function openPostgres(url: string, options: { max?: number } = {}): AppDatabase {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle pooled connection that drops (server restart, failover) emits 'error' on the pool;
+  // unhandled, that would crash the app server. The pool replaces the connection on next use.
+  pool.on('error', (err) => {
+    process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), event: 'postgres_idle_connection_lost', message: err.message })}\n`);
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
