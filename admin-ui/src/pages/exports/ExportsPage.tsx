@@ -5,6 +5,7 @@ import { Await, ErrorNotice, PageTitle, SelectField, TextField, useLoad, useSubm
 import { useWords } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { exportWords, type ExportWords } from './i18n.js';
+import { RowErrorTable } from '../../components/RowErrors.js';
 
 type Choice = 'summary' | 'raw-csv' | 'raw-xlsx' | 'report';
 
@@ -174,35 +175,7 @@ function ImportReport({ result, x }: { result: ResponseImportResult; x: ExportWo
   if (result.errors.length > 0) {
     return (
       <div class="report">
-        <p class="notice error" role="alert">
-          {x.t('errors', { n: w.int(result.errors.length) })}
-        </p>
-        <div class="table-box" role="region" aria-label={x.t('errors', { n: result.errors.length })} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">{x.t('row')}</th>
-                <th scope="col">{x.t('column')}</th>
-                <th scope="col">{x.t('reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.errors.map((e, i) => (
-                <tr key={i}>
-                  <td class="num">{e.row}</td>
-                  <td>
-                    <code>{e.column}</code>
-                  </td>
-                  <td>
-                    <strong>{x.reason(e.code)}</strong>
-                    <br />
-                    <span class="small muted">{e.message}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowErrorTable errors={result.errors} title={x.t('errors', { n: w.int(result.errors.length) })} reason={x.reason} />
       </div>
     );
   }
@@ -218,7 +191,7 @@ function ImportReport({ result, x }: { result: ResponseImportResult; x: ExportWo
             <table>
               <thead>
                 <tr>
-                  <th scope="col" class="num">{x.t('row')}</th>
+                  <th scope="col" class="num">{w.t('row')}</th>
                   <th scope="col">{x.t('action')}</th>
                   <th scope="col">{x.t('unit')}</th>
                   <th scope="col">{x.t('counter')}</th>

@@ -6,6 +6,7 @@ import { ErrorNotice, PageTitle, SelectField, useLoad, useSubmit } from '../../c
 import { useWords } from '../../i18n.js';
 import { useLocation } from '../../router.js';
 import { useSession } from '../../session.js';
+import { RowErrorTable } from '../../components/RowErrors.js';
 
 /** Units the caller may import into: their own roles' units, every province for a system admin, and ?unitId. */
 function useTargets(extraId: string | null) {
@@ -107,37 +108,7 @@ function ImportReport({ result }: { result: ImportResult }) {
   if (result.errors.length > 0) {
     return (
       <div class="report">
-        <p class="notice error" role="alert">
-          {w.t('importErrors', { n: w.int(result.errors.length) })}
-        </p>
-        <div class="table-box" role="region" aria-label={w.t('importErrors', { n: result.errors.length })} tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">{w.t('row')}</th>
-                <th scope="col">{w.t('column')}</th>
-                <th scope="col">{w.t('reason')}</th>
-                <th scope="col">{w.t('value')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.errors.map((e, i) => (
-                <tr key={i}>
-                  <td class="num">{e.row}</td>
-                  <td>
-                    <code>{e.column}</code>
-                  </td>
-                  <td>
-                    <strong>{w.importReason(e.code)}</strong>
-                    <br />
-                    <span class="small muted">{e.message}</span>
-                  </td>
-                  <td>{e.value !== undefined && <code>{e.value}</code>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RowErrorTable errors={result.errors} title={w.t('importErrors', { n: w.int(result.errors.length) })} reason={w.importReason} />
       </div>
     );
   }
