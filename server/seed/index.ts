@@ -9,7 +9,7 @@ import { newId } from '../ids.js';
 import { requireInstrument } from '../instruments/store.js';
 import { prepareResponse } from '../intake/prepare.js';
 import { writeBatch } from '../intake/store.js';
-import { issueInvitation } from '../invitations/issue.js';
+import { createInvitation } from '../invitations/issue.js';
 import { resolveSurveyCode } from '../surveys/resolve.js';
 import { addDays, vnLocalParts } from '../time.js';
 import { DEMO_INSTRUMENT_ID, seedReference, seedResponses, type DemoReference } from './demo.js';
@@ -122,7 +122,8 @@ async function seedInvitations(
     const late = random.next() < 0.12;
     const returnedAt = new Date(dueAt.getTime() + (late ? 1 + random.int(4) : -random.int(3)) * 86400_000);
     const clock = fixedClock(issuedAt.toISOString());
-    const issued = await issueInvitation({ ...deps, clock }, issuer, {
+    // createInvitation, not issueInvitation: the seed needs the token, not the QR images.
+    const { token } = await createInvitation({ ...deps, clock }, issuer, {
       dossierCode: `000.00.${String(random.int(99)).padStart(2, '0')}.H12-${day.slice(2).replaceAll('-', '')}-${String(i).padStart(4, '0')}`,
       procedureCode: procedure.code,
       counterCode: counter.code,
@@ -133,7 +134,6 @@ async function seedInvitations(
     });
     const answeredAt = new Date(Math.min(returnedAt.getTime() + 86400_000, deps.clock.now().getTime()));
     if (random.next() >= 0.45 || answeredAt <= issuedAt) continue;
-    const token = issued.url.slice(issued.url.lastIndexOf('/') + 1);
     const answerClock = fixedClock(answeredAt.toISOString());
     const target = await resolveSurveyCode(deps.db.kysely, answerClock, token);
     const score = () => (late ? 2 + random.int(3) : 3 + random.int(3));
