@@ -1,3 +1,4 @@
+import { sql, type Kysely } from 'kysely';
 import type { Db, RollupFineTable, RollupHeatTable, RollupResponseDayTable, RollupUnitDayTable, RollupUnitMonthTable } from '../db/types.js';
 
 /** One accepted response as the rollups see it. Missing optional ids may be null or ''. */
@@ -191,53 +192,27 @@ const RESPONSE_DAY_PK = ['unit_id', 'day', 'counter_id', 'staff_id', 'procedure_
  * a handful of statements per submission batch, run inside the caller's write transaction.
  */
 export async function applyRollupDeltas(tx: Db, deltas: RollupDeltas): Promise<void> {
-  for (const rows of chunks(deltas.fine)) {
-    await tx
-      .insertInto('rollup_fine')
-      .values(rows)
-      .onConflict((oc) => oc.columns(FINE_PK).doUpdateSet((eb) => ({ n: eb('rollup_fine.n', '+', eb.ref('excluded.n')) })))
-      .execute();
-  }
-  for (const rows of chunks(deltas.unitDay)) {
-    await tx
-      .insertInto('rollup_unit_day')
-      .values(rows)
+  await addCounts(tx, 'rollup_fine', FINE_PK, ['n'], deltas.fine);
+  await addCounts(tx, 'rollup_unit_day', ['unit_id', 'day', 'instrument_id', 'criterion', 'score'], ['n'], deltas.unitDay);
+  await addCounts(tx, 'rollup_unit_month', ['unit_id', 'month', 'instrument_id', 'criterion', 'score'], ['n'], deltas.unitMonth);
+  await addCounts(tx, 'rollup_heat', ['unit_id', 'month', 'counter_id', 'weekday', 'hour'], ['n_valid', 'n_dissatisfied'], deltas.heat);
+  await addCounts(tx, 'rollup_response_day', RESPONSE_DAY_PK, ['n'], deltas.responseDay);
+}
+
+type RollupTableName = 'rollup_fine' | 'rollup_unit_day' | 'rollup_unit_month' | 'rollup_heat' | 'rollup_response_day';
+
+/** `INSERT … ON CONFLICT (key) DO UPDATE SET c = c + excluded.c` for each counted column, in chunks. */
+async function addCounts(tx: Db, table: RollupTableName, key: readonly string[], counted: readonly string[], rows: object[]): Promise<void> {
+  // One statement shape for five tables: their row types are fixed by RollupDeltas at the call above.
+  const untyped = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  for (const chunk of chunks(rows)) {
+    await untyped
+      .insertInto(table)
+      .values(chunk as Record<string, unknown>[])
       .onConflict((oc) =>
-        oc
-          .columns(['unit_id', 'day', 'instrument_id', 'criterion', 'score'])
-          .doUpdateSet((eb) => ({ n: eb('rollup_unit_day.n', '+', eb.ref('excluded.n')) })),
-      )
-      .execute();
-  }
-  for (const rows of chunks(deltas.unitMonth)) {
-    await tx
-      .insertInto('rollup_unit_month')
-      .values(rows)
-      .onConflict((oc) =>
-        oc
-          .columns(['unit_id', 'month', 'instrument_id', 'criterion', 'score'])
-          .doUpdateSet((eb) => ({ n: eb('rollup_unit_month.n', '+', eb.ref('excluded.n')) })),
-      )
-      .execute();
-  }
-  for (const rows of chunks(deltas.heat)) {
-    await tx
-      .insertInto('rollup_heat')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['unit_id', 'month', 'counter_id', 'weekday', 'hour']).doUpdateSet((eb) => ({
-          n_valid: eb('rollup_heat.n_valid', '+', eb.ref('excluded.n_valid')),
-          n_dissatisfied: eb('rollup_heat.n_dissatisfied', '+', eb.ref('excluded.n_dissatisfied')),
-        })),
-      )
-      .execute();
-  }
-  for (const rows of chunks(deltas.responseDay)) {
-    await tx
-      .insertInto('rollup_response_day')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(RESPONSE_DAY_PK).doUpdateSet((eb) => ({ n: eb('rollup_response_day.n', '+', eb.ref('excluded.n')) })),
+        oc.columns(key as string[]).doUpdateSet(() =>
+          Object.fromEntries(counted.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])),
+        ),
       )
       .execute();
   }
