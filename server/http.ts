@@ -44,6 +44,18 @@ const decoders = {
 } as const;
 
 /**
+ * The request body as a Node stream: under @hono/node-server the incoming message itself, which
+ * skips building a WHATWG Request, AbortSignal and ReadableStream per request (a fifth of the
+ * intake's CPU); under app.request() in tests, the Request's body.
+ */
+function bodyStream(c: Context): Readable | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  if (incoming instanceof Readable) return incoming;
+  const raw = c.req.raw.body;
+  return raw ? Readable.fromWeb(raw as import('node:stream/web').ReadableStream) : undefined;
+}
+
+/**
  * Reads the request body as UTF-8 text, decoding Content-Encoding, and enforces the size limit on
  * the decoded bytes (so a small compressed body cannot expand past the limit).
  */
@@ -51,30 +63,34 @@ export async function readBodyText(c: Context, limitBytes: number): Promise<stri
   const declared = Number(c.req.header('content-length') ?? '0');
   const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity' && declared > limitBytes) throw tooLarge(limitBytes);
-  const raw = c.req.raw.body;
-  if (!raw) return '';
-  if (encoding === 'identity') return readLimited(raw, limitBytes);
+  const body = bodyStream(c);
+  if (!body) return '';
+  if (encoding === 'identity') return readLimited(body, limitBytes);
   const make = decoders[encoding as keyof typeof decoders];
   if (!make) throw new AppError('unsupported_media_type', 415, `Content-Encoding ${encoding} is not supported`);
-  const decoded = Readable.fromWeb(raw as import('node:stream/web').ReadableStream).pipe(make());
-  return readLimited(Readable.toWeb(decoded) as ReadableStream<Uint8Array>, limitBytes);
+  const decoder = make();
+  body.on('error', (err) => decoder.destroy(err));
+  try {
+    return await readLimited(body.pipe(decoder), limitBytes);
+  } catch (err) {
+    body.unpipe(decoder);
+    decoder.destroy();
+    throw err;
+  }
 }
 
-/** Reads a byte stream to text, stopping as soon as it passes the limit. */
-async function readLimited(stream: ReadableStream<Uint8Array>, limitBytes: number): Promise<string> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
+/**
+ * Reads a byte stream to text, stopping as soon as it passes the limit. The rest of an oversized
+ * body is left for @hono/node-server to drain after the 413 is sent, so the client sees the answer.
+ */
+async function readLimited(stream: Readable, limitBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limitBytes) {
-        void reader.cancel();
-        throw tooLarge(limitBytes);
-      }
-      chunks.push(value);
+    for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > limitBytes) throw tooLarge(limitBytes);
+      chunks.push(chunk);
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
