@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './types.js';
 
@@ -47,8 +47,37 @@ export function assertDurable(sqlite: BetterSqlite3.Database): void {
   }
 }
 
+/** Distinct SQL texts kept prepared: the app has a few hundred query shapes at most. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 as Kysely sees it, reusing prepared statements by SQL text. Kysely prepares every
+ * query anew, and on the intake path preparing cost about as much as running. A statement still
+ * being iterated (a streamed export) is busy, so a query with the same text gets a fresh one.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached) {
+        if (cached.busy) return sqlite.prepare(text);
+        // Re-inserting keeps the Map in least-recently-used order for eviction.
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
 function sqliteAppDatabase(sqlite: BetterSqlite3.Database): AppDatabase {
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     dialect: 'sqlite',
     kysely,
