@@ -6,10 +6,13 @@ import { scoreInstrument } from '../scoring/index.js';
 import type { AppDatabase } from './database.js';
 import type { Database } from './types.js';
 
-/** Tables in an order that satisfies every foreign key; schema_migrations is the target's own. */
+/**
+ * Tables in an order that satisfies every foreign key; schema_migrations is the target's own, and
+ * device marks are an hour's scratch (migration 005), not data.
+ */
 const TABLES = [
   'units', 'counters', 'staff', 'procedures', 'instruments', 'survey_points', 'retired_codes', 'invitations', 'responses',
-  'rollup_fine', 'rollup_unit_day', 'rollup_unit_month', 'rollup_heat', 'rollup_response_day', 'device_marks',
+  'rollup_fine', 'rollup_unit_day', 'rollup_unit_month', 'rollup_heat', 'rollup_response_day',
   'users', 'role_grants', 'sessions', 'login_attempts', 'api_keys', 'audit_log', 'settings',
 ] as const satisfies readonly (keyof Database)[];
 

@@ -34,7 +34,24 @@ export function openSqlite(file: string, options: SqliteOptions = {}): AppDataba
   // 64 MiB of page cache (the default is 2 MiB): index pages of a multi-million-row table stay hot.
   sqlite.pragma('cache_size = -65536');
   if (options.synchronous !== 'OFF') assertDurable(sqlite);
+  createDeviceMarks(sqlite);
   return sqliteAppDatabase(sqlite);
+}
+
+/**
+ * The intake's device marks live in this connection's in-memory TEMP schema (migration 005 says
+ * why); unqualified `device_marks` in queries resolves to it. Keyed hour first, so the purge of
+ * old hours is a range delete.
+ */
+function createDeviceMarks(sqlite: BetterSqlite3.Database): void {
+  sqlite.pragma('temp_store = MEMORY');
+  sqlite.exec(`create temp table if not exists device_marks (
+    hour_bucket text not null,
+    survey_point_id text not null,
+    mark_hash text not null,
+    n integer not null,
+    primary key (hour_bucket, survey_point_id, mark_hash)
+  ) without rowid`);
 }
 
 /** synchronous=FULL reads back as 2; anything else could lose acknowledged responses on power loss. */

@@ -4,6 +4,7 @@ import type { Database } from './types.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_rollups_without_rowid.js';
 import * as m004 from './migrations/004_survey_point_lookups.js';
+import * as m005 from './migrations/005_device_marks_unlogged.js';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'rollups_without_rowid', up: m002.up },
   { version: 4, name: 'survey_point_lookups', up: m004.up },
+  { version: 5, name: 'device_marks_unlogged', up: m005.up },
 ];
 
 /**

@@ -136,7 +136,8 @@ describe('POST /api/responses', () => {
       .executeTakeFirstOrThrow();
     expect(Number(overall.n)).toBe(t.config.deviceLimitPerHour);
     const marks = await t.db.kysely.selectFrom('device_marks').select('mark_hash').execute();
-    expect(marks.every((m) => !m.mark_hash.includes(mark) && /^[0-9a-f]{64}$/.test(m.mark_hash))).toBe(true);
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.every((m) => !m.mark_hash.includes(mark) && /^[0-9a-f]{32}$/.test(m.mark_hash))).toBe(true);
   });
 
   it('flags kiosk submissions that come faster than one citizen can answer, without a device limit', async () => {
