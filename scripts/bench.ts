@@ -98,15 +98,30 @@ async function benchFrameworkOverhead() {
   report('trivial_route_hono', honoResult.requests.average, 'req/s', bareResult.requests.average);
 }
 
+const score = () => 1 + Math.floor(Math.random() * 5);
+
+/**
+ * One citizen's submission as the survey page sends it: answers vary, and each comes from its own
+ * phone (its own device marker and user agent), so abuse checks and rollups do their real work.
+ */
 function submissionBody(code: string): string {
   return JSON.stringify({
     id: randomUUID(),
     code,
     instrumentId: 'QUAY@1',
-    answers: { 'QUAY.1': 5, 'QUAY.2': 4, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 5 },
-    comment: 'Cán bộ hướng dẫn tận tình',
+    answers: { 'QUAY.1': score(), 'QUAY.2': score(), 'QUAY.3': score(), 'QUAY.4': Math.random() < 0.2 ? null : score(), 'QUAY.ALL': score() },
+    comment: Math.random() < 0.3 ? 'Cán bộ hướng dẫn tận tình' : undefined,
     lang: 'vi',
     kiosk: false,
+    deviceMark: randomUUID(),
+  });
+}
+
+function citizenRequest(code: string) {
+  return (req: autocannon.Request) => ({
+    ...req,
+    headers: { ...req.headers, 'user-agent': `Mozilla/5.0 (Linux; Android 10; SM-A${Math.floor(Math.random() * 1e6)})` },
+    body: submissionBody(code),
   });
 }
 
@@ -120,26 +135,36 @@ async function benchSubmissions() {
       url: `http://127.0.0.1:${baselinePort}/`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: submissionBody('x') }) }],
+      requests: [{ setupRequest: citizenRequest('x') }],
     });
     await stopChild(baseline);
 
     const port = await freePort();
-    const config = testConfig(path.join(dir, 'app'), { PORT: String(port), DEVICE_LIMIT_PER_HOUR: '1000' });
+    const config = testConfig(path.join(dir, 'app'), { PORT: String(port) });
     const db = await openDatabase(config);
     const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
     await db.close();
-    const app = await startChild(['server/main.ts'], { DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false', DEVICE_LIMIT_PER_HOUR: '1000' });
+    const app = await startChild(['server/main.ts'], { DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false' });
     await waitHealthy(`http://127.0.0.1:${port}`);
     const appResult = await load({
       url: `http://127.0.0.1:${port}/api/responses`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: (req) => ({ ...req, body: submissionBody(demo.surveyCode) }) }],
+      requests: [{ setupRequest: citizenRequest(demo.surveyCode) }],
     });
     await stopChild(app);
     if (appResult.non2xx > 0 || baselineResult.non2xx > 0) {
       throw new Error(`non-2xx answers during the benchmark: app ${appResult.non2xx}, baseline ${baselineResult.non2xx}`);
+    }
+    // Every acknowledged submission stored, and counted: a run that flagged them all would time a cheaper path.
+    const stored = await openDatabase(config);
+    const counts = await stored.kysely
+      .selectFrom('responses')
+      .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.sum<number>('suspect').as('suspect')])
+      .executeTakeFirstOrThrow();
+    await stored.close();
+    if (counts.all < appResult['2xx'] || Number(counts.suspect) > 0) {
+      throw new Error(`${appResult['2xx']} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
     }
     report('submit_raw_insert_baseline', baselineResult.requests.average, 'req/s');
     report('submit_app_group_commit', appResult.requests.average, 'req/s', baselineResult.requests.average);
