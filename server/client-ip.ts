@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { requestHeader } from './http.js';
 
 /**
  * The client's address: from the socket, unless a trusted proxy is configured, in which case the
@@ -8,7 +9,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
  */
 export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    const hops = (requestHeader(c, 'x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
     const last = hops.at(-1);
     if (last) return last;
   }

@@ -1,8 +1,9 @@
+import { hash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { SurveyResponseInput, type PublicSurvey } from '../../schema/survey.js';
 import { clientIp } from '../client-ip.js';
 import type { Deps } from '../deps.js';
-import { AppError, readJsonWith } from '../http.js';
+import { AppError, readJsonWith, requestHeader } from '../http.js';
 import { keyedHash } from '../ids.js';
 import { getInstrument } from '../instruments/store.js';
 import { resolveSurveyCode, type SurveyTarget } from '../surveys/resolve.js';
@@ -42,14 +43,24 @@ async function instrumentOf(deps: Deps, target: SurveyTarget) {
 
 /**
  * Salted, hour-scoped hashes of the device marker and of IP+UA: enough to spot bursts, useless after.
- * 128 bits of the keyed hash tell devices apart as well as 256 and keep the marks' index small.
+ * Each hour's key is derived once, HMAC(secret, hour); a mark is SHA-256 of that secret 256-bit key
+ * followed by the value, cut to 128 bits. Keyed like an HMAC (secret fixed-length prefix, truncated
+ * output, compared only for equality) at a fifth of an HMAC's cost on every submission.
  */
-function deviceMarks(c: Context, deps: Deps, marker: string | undefined, now: Date): string[] {
-  const salt = `device:${now.toISOString().slice(0, 13)}`;
-  const mark = (value: string) => keyedHash(deps.config.serverSecret, salt, value).slice(0, 32);
-  const marks = [mark(`ipua|${clientIp(c, deps.config.trustProxy)}|${c.req.header('user-agent') ?? ''}`)];
-  if (marker) marks.push(mark(`marker|${marker}`));
-  return marks;
+function deviceMarker(deps: Deps) {
+  let hour = '';
+  let hourKey = '';
+  return (c: Context, marker: string | undefined, now: Date): string[] => {
+    const thisHour = now.toISOString().slice(0, 13);
+    if (thisHour !== hour) {
+      hour = thisHour;
+      hourKey = keyedHash(deps.config.serverSecret, 'device-hour', thisHour);
+    }
+    const mark = (value: string) => hash('sha256', `${hourKey}\u0000${value}`, 'hex').slice(0, 32);
+    const marks = [mark(`ipua|${clientIp(c, deps.config.trustProxy)}|${requestHeader(c, 'user-agent') ?? ''}`)];
+    if (marker) marks.push(mark(`marker|${marker}`));
+    return marks;
+  };
 }
 
 /**
@@ -77,6 +88,7 @@ function cachedResolver(deps: Deps) {
 
 export function intakeRoutes(deps: Deps, intake: Intake) {
   const resolveTarget = cachedResolver(deps);
+  const deviceMarks = deviceMarker(deps);
   return new Hono()
     .get('/api/survey/:code', async (c) => {
       c.header('cache-control', 'no-store');
@@ -90,7 +102,7 @@ export function intakeRoutes(deps: Deps, intake: Intake) {
       const prepared = prepareResponse(input, target, instrument.definition, {
         now,
         commentMaxChars: deps.config.commentMaxChars,
-        deviceMarks: deviceMarks(c, deps, input.deviceMark, now),
+        deviceMarks: deviceMarks(c, input.deviceMark, now),
       });
       if (!intake.accepting) {
         // Shutting down: not stored, so the survey page keeps the answer and retries.
