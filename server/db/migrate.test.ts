@@ -59,6 +59,21 @@ describe('migrations', () => {
     await db.close();
   });
 
+  it('keep device marks out of the durable log: TEMP on SQLite, UNLOGGED on PostgreSQL', async () => {
+    const db = (await freshTarget()).open();
+    await migrate(db);
+    if (db.dialect === 'sqlite') {
+      expect(await tableNames(db)).not.toContain('device_marks');
+      const temp = await sql<{ name: string }>`select name from temp.sqlite_master where type = 'table'`.execute(db.kysely);
+      expect(temp.rows.map((r) => r.name)).toContain('device_marks');
+    } else {
+      const table = await sql<{ persistence: string }>`
+        select relpersistence as persistence from pg_class where relname = 'device_marks'`.execute(db.kysely);
+      expect(table.rows).toEqual([{ persistence: 'u' }]);
+    }
+    await db.close();
+  });
+
   it('roll back a failing migration completely and keep the previous version', async () => {
     const db = (await freshTarget()).open();
     await migrate(db);

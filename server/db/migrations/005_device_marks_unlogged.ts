@@ -11,6 +11,7 @@ import type { Dialect } from '../database.js';
  *   after a crash.
  */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  if (dialect === 'sqlite') await db.schema.dropTable('device_marks').execute();
+  // Qualified: openSqlite has already made the TEMP table, and an unqualified name resolves to it.
+  if (dialect === 'sqlite') await sql`drop table main.device_marks`.execute(db);
   else await sql`alter table device_marks set unlogged`.execute(db);
 }
