@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import BetterSqlite3 from 'better-sqlite3';
-import ExcelJS from 'exceljs';
+// exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
+import type ExcelJS from 'exceljs';
 import { sql, type CompiledQuery } from 'kysely';
 import { NO_OPINION, RAW_COLUMNS, RAW_COLUMNS_BEFORE_SCORES } from '../../schema/exports.js';
 import type { AppDatabase } from '../db/database.js';
@@ -486,6 +487,7 @@ export async function rawXlsxStream(database: AppDatabase, plan: RawExportPlan):
   const db = database.kysely;
   const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
   const out = new PassThrough();
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const header = rawHeader(criteria);
   const timeColumn = RAW_COLUMNS.findIndex((c) => c.key === 'submitted_at');

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+// exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
+import type ExcelJS from 'exceljs';
 import type { Period } from '../../schema/exports.js';
 import type { UnitKind } from '../db/types.js';
 import type { ScoringSettings } from '../config.js';
@@ -152,6 +153,7 @@ function addMethodologySheet(workbook: ExcelJS.Workbook, input: SummaryInput): v
 export async function summaryWorkbook(input: SummaryInput): Promise<Buffer> {
   const { scores, scope, settings } = input;
   const defs = measureDefs(scores.instrument);
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'SIPAS';
   workbook.created = input.generatedAt;

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+// exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
+import type ExcelJS from 'exceljs';
 
 /**
  * Reads an uploaded CSV or XLSX into rows of cell texts, exactly as written: nothing is trimmed
@@ -59,6 +60,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function xlsxRows(bytes: Uint8Array): Promise<string[][] | string> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

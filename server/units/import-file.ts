@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+// exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
+import type ExcelJS from 'exceljs';
 import { IMPORT_COLUMNS, type ImportKind, type ImportRowError } from '../../schema/admin.js';
 
 /** One data row of an uploaded sheet, by canonical column name; `row` is the spreadsheet row number. */
@@ -69,6 +70,7 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 async function xlsxTable(bytes: Uint8Array): Promise<string[][] | string> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
