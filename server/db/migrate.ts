@@ -5,6 +5,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_rollups_without_rowid.js';
 import * as m004 from './migrations/004_survey_point_lookups.js';
 import * as m005 from './migrations/005_device_marks_unlogged.js';
+import * as m006 from './migrations/006_responses_by_day_and_time.js';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'rollups_without_rowid', up: m002.up },
   { version: 4, name: 'survey_point_lookups', up: m004.up },
   { version: 5, name: 'device_marks_unlogged', up: m005.up },
+  { version: 6, name: 'responses_by_day_and_time', up: m006.up },
 ];
 
 /**
