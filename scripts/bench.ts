@@ -12,6 +12,7 @@ import { tempDir, testConfig } from '../server/testing/harness.js';
 import { parseArgs } from './cli.js';
 import { benchDashboard } from '../server/dashboard/bench.js';
 import { benchRawExport } from '../server/exports/bench.js';
+import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
  * `npm run bench [-- --json] [--seconds N]`: every figure is reported with a baseline measured in the
@@ -103,10 +104,11 @@ const score = () => 1 + Math.floor(Math.random() * 5);
 /**
  * One citizen's submission as the survey page sends it: answers vary, and each comes from its own
  * phone (its own device marker and user agent), so abuse checks and rollups do their real work.
+ * The id is made as the page makes it (time-ordered); the baseline stores the same bodies.
  */
 function submissionBody(code: string): string {
   return JSON.stringify({
-    id: randomUUID(),
+    id: timeOrderedUuid(Date.now()),
     code,
     instrumentId: 'QUAY@1',
     answers: { 'QUAY.1': score(), 'QUAY.2': score(), 'QUAY.3': score(), 'QUAY.4': Math.random() < 0.2 ? null : score(), 'QUAY.ALL': score() },

@@ -5,7 +5,7 @@ import type { Translate } from './i18n.js';
 import type { Delivery, Outbox } from './outbox.js';
 import { deviceMark } from './prefs.js';
 import { minutesToAnswer, planScreens, unanswered } from './screens.js';
-import { randomUuid, type KeyValueStore } from './storage.js';
+import { timeOrderedUuid, type KeyValueStore } from './storage.js';
 import { Chips, Message, Question } from './widgets.js';
 
 /** The server keeps up to COMMENT_MAX_CHARS (2000 by default); we ask for less so a comment is never refused. */
@@ -39,7 +39,10 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   const finalScreen = definition.comment.enabled || askDemographics;
   const lastStep = finalScreen ? screens.length : screens.length - 1;
 
-  const fresh = () => newDraft(code, survey.instrument.id, randomUuid(), Date.now());
+  const fresh = () => {
+    const now = Date.now();
+    return newDraft(code, survey.instrument.id, timeOrderedUuid(now), now);
+  };
   const [draft, setDraft] = useState<Draft>(() => loadDraft(store, code, survey.instrument.id, Date.now()) ?? fresh());
   const [step, setStep] = useState(() => (hasInput(draft) ? Math.min(draft.step, lastStep) : START));
   const [submittedId, setSubmittedId] = useState(() => outbox.pendingFor(code)?.id ?? null);
