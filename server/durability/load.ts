@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { timeOrderedUuid } from '../../survey-ui/src/storage.js';
 
 export type Answers = Record<string, number | null>;
 
@@ -90,7 +90,7 @@ export class SubmissionLoad {
   }
 
   private send(): string {
-    const id = randomUUID();
+    const id = timeOrderedUuid(Date.now());
     const answers = randomAnswers();
     this.sent.set(id, answers);
     const body = JSON.stringify({ id, code: this.options.surveyCode, instrumentId: 'QUAY@1', answers, lang: 'vi', kiosk: false });
