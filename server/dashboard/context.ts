@@ -101,7 +101,7 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
 }
 
 /** The engine's numbers for one index, without the labels. */
-export function scoreOf(s: CriterionScore | FactorScore | PartScore | OverallScore): Score {
+export function scoreOf(s: Score | CriterionScore | FactorScore | PartScore | OverallScore): Score {
   return {
     index: s.index,
     x: s.x,

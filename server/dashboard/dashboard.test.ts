@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommentPage, Overview, OverviewRow, Ranking, Score, Trends, WeakList } from '../../schema/dashboard.js';
+import type { CommentPage, Overview, OverviewRow, Ranking, Trends, WeakList } from '../../schema/dashboard.js';
 import type { Instrument } from '../../schema/instrument.js';
 import type { CountsByItem, CriterionScore, ScoreReport } from '../../schema/scoring.js';
 import { createApp } from '../app.js';
@@ -11,6 +11,7 @@ import { silentLogger } from '../log.js';
 import { compareScores, emptyCounts, scoreUnits } from '../scoring/index.js';
 import { seedReference, seedResponses, type DemoReference } from '../seed/demo.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { scoreOf } from './context.js';
 
 /**
  * The dashboards against the demo province (20k responses over a year, the Giá Rai weakness
@@ -115,17 +116,6 @@ function engineScores(report: ScoreReport): Map<string, CriterionScore | ScoreRe
   return out;
 }
 
-const numbersOf = (s: Score | CriterionScore) => ({
-  index: s.index,
-  x: s.x,
-  n: s.n,
-  minN: s.minN,
-  wilson: s.wilson,
-  flags: s.flags,
-  reliability: s.reliability,
-  method: s.method,
-  unitRollup: s.unitRollup,
-});
 
 /** Every number of an overview equals the engine's on raw counts, for the current and previous period. */
 async function expectOverviewMatchesEngine(overview: Overview, filter: Omit<RawFilter, 'from' | 'to'>, settings: ScoringSettings) {
@@ -138,7 +128,7 @@ async function expectOverviewMatchesEngine(overview: Overview, filter: Omit<RawF
   for (const row of rows) {
     const expected = now.get(row.code)!;
     const prior = before.get(row.code)!;
-    expect(numbersOf(row.score), row.code).toEqual(numbersOf(expected));
+    expect(scoreOf(row.score), row.code).toEqual(scoreOf(expected));
     expect(row.previous, row.code).toEqual({ index: prior.index, n: prior.n });
     expect(row.test, row.code).toEqual(compareScores(expected, prior));
     expect(row.belowTarget).toBe(expected.index !== null && expected.index < overview.target);
@@ -222,7 +212,7 @@ describe('weak criteria', () => {
     expect(uppers).toEqual([...uppers].sort((a, b) => a - b));
     // The top cell's numbers are the engine's on the raw answers of that counter and field.
     const raw = scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-10-01', to: '2026-12-31', counterId: top.where.counter!.id, procedureIds: landProcedures() }), t.config.scoring);
-    expect(numbersOf(top.score)).toEqual(numbersOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
+    expect(scoreOf(top.score)).toEqual(scoreOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
   });
 
   it('the provincial office sees where: Giá Rai, counter 3, staff attitude', async () => {
@@ -253,7 +243,7 @@ describe('trends', () => {
     ]);
     const may = trends.points.find((p) => p.period === '2026-05')!;
     const raw = engineScores(scoreUnits(quay, await rawCountsByUnit({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' }), t.config.scoring));
-    for (const [code, score] of Object.entries(may.scores)) expect(numbersOf(score), code).toEqual(numbersOf(raw.get(code)!));
+    for (const [code, score] of Object.entries(may.scores)) expect(scoreOf(score), code).toEqual(scoreOf(raw.get(code)!));
     expect(may.responses).toBe((await rawResponses({ unitIds: allUnitIds(), from: '2026-05-01', to: '2026-05-31' })).length);
     expect(trends.points.at(-1)!.responses).toBe(0);
     expect(trends.points.at(-1)!.scores.overall!.index).toBeNull();
@@ -278,8 +268,8 @@ describe('trends', () => {
     expect(trends.points.map((p) => p.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
     const q2 = trends.points[1]!;
     const raw = engineScores(scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-04-01', to: '2026-06-30' }), t.config.scoring));
-    expect(numbersOf(q2.scores['QUAY.2']!)).toEqual(numbersOf(raw.get('QUAY.2')!));
-    expect(numbersOf(q2.scores.overall!)).toEqual(numbersOf(raw.get('overall')!));
+    expect(scoreOf(q2.scores['QUAY.2']!)).toEqual(scoreOf(raw.get('QUAY.2')!));
+    expect(scoreOf(q2.scores.overall!)).toEqual(scoreOf(raw.get('overall')!));
   });
 });
 
@@ -292,7 +282,7 @@ describe('ranking', () => {
     const indices = byRank.map((row) => row.score.index!);
     expect(indices).toEqual([...indices].sort((a, b) => b - a));
     const raw = scoreUnits(quay, await rawCountsByUnit({ unitIds: [giarai.id], from: '2026-01-01', to: '2026-12-31' }), t.config.scoring);
-    expect(numbersOf(r.rows[0]!.score)).toEqual(numbersOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
+    expect(scoreOf(r.rows[0]!.score)).toEqual(scoreOf(raw.criteria.find((c) => c.code === 'QUAY.2')!));
   });
 
   it('leaves out insufficient units unless asked, and sorts by name', async () => {

@@ -108,6 +108,17 @@ function unitCondition<T extends UnitScoped>(eb: ExpressionBuilder<Database, T>,
   return conditions;
 }
 
+/** The counter, staff, procedure and channel filters, on the tables keyed by them (fine and response-day). */
+function dimensionConditions(filter: CountsFilter): Expression<SqlBool>[] {
+  const dimensions = [
+    ['counter_id', filter.counterId],
+    ['staff_id', filter.staffId],
+    ['procedure_id', filter.procedureId],
+    ['channel', filter.channel],
+  ] as const;
+  return dimensions.flatMap(([column, value]) => (value === undefined ? [] : [sql<SqlBool>`${sql.ref(column)} = ${value}`]));
+}
+
 const hasFineFilter = (f: CountsFilter) =>
   f.counterId !== undefined || f.staffId !== undefined || f.procedureId !== undefined || f.channel !== undefined;
 
@@ -180,12 +191,10 @@ async function readFine(db: Db, filter: CountsFilter, groupBy: CountsGroupBy): P
     .selectFrom('rollup_fine')
     .select(['instrument_id', 'criterion', 'score'])
     .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]));
+    .where((eb) =>
+      eb.and([...unitCondition(eb, filter), ...dimensionConditions(filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]),
+    );
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
-  if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
-  if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
-  if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
   if (group) return query.select(group.as('grp')).groupBy([group, ...COUNT_KEY]).execute();
   return query.groupBy(COUNT_KEY).execute();
 }
@@ -262,12 +271,10 @@ export async function readResponseCounts(db: Db, filter: CountsFilter): Promise<
     .selectFrom('rollup_response_day')
     .select('instrument_id')
     .select((eb) => eb.fn.sum<number>('n').as('n'))
-    .where((eb) => eb.and([...unitCondition(eb, filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]));
+    .where((eb) =>
+      eb.and([...unitCondition(eb, filter), ...dimensionConditions(filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]),
+    );
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
-  if (filter.counterId !== undefined) query = query.where('counter_id', '=', filter.counterId);
-  if (filter.staffId !== undefined) query = query.where('staff_id', '=', filter.staffId);
-  if (filter.procedureId !== undefined) query = query.where('procedure_id', '=', filter.procedureId);
-  if (filter.channel !== undefined) query = query.where('channel', '=', filter.channel);
   const rows: { grp?: string; instrument_id: string; n: number | string | bigint }[] = group
     ? await query.select(group.as('grp')).groupBy([group, 'instrument_id']).execute()
     : await query.groupBy('instrument_id').execute();
