@@ -74,6 +74,18 @@ describe('migrations', () => {
     await db.close();
   });
 
+  // SQLite only: the TEMP table that shadowed the durable one exists only there.
+  it.skipIf(process.env.TEST_DATABASE_URL)('remove the durable device_marks that the first release of migration 005 left behind', async () => {
+    const db = (await freshTarget()).open();
+    const before7 = MIGRATIONS.filter((m) => m.version < 7);
+    await migrate(db, before7);
+    await sql`create table main.device_marks (mark_hash text, survey_point_id text, hour_bucket text, n integer)`.execute(db.kysely);
+    expect(await tableNames(db)).toContain('device_marks');
+    expect(await migrate(db)).toBe(MIGRATIONS.length - before7.length);
+    expect(await tableNames(db)).not.toContain('device_marks');
+    await db.close();
+  });
+
   it('roll back a failing migration completely and keep the previous version', async () => {
     const db = (await freshTarget()).open();
     await migrate(db);

@@ -6,6 +6,7 @@ import * as m002 from './migrations/002_rollups_without_rowid.js';
 import * as m004 from './migrations/004_survey_point_lookups.js';
 import * as m005 from './migrations/005_device_marks_unlogged.js';
 import * as m006 from './migrations/006_responses_by_day_and_time.js';
+import * as m007 from './migrations/007_drop_durable_device_marks.js';
 
 export interface Migration {
   version: number;
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'survey_point_lookups', up: m004.up },
   { version: 5, name: 'device_marks_unlogged', up: m005.up },
   { version: 6, name: 'responses_by_day_and_time', up: m006.up },
+  { version: 7, name: 'drop_durable_device_marks', up: m007.up },
 ];
 
 /**
