@@ -22,7 +22,7 @@ function retainedBytes(): number {
 }
 
 /** Bytes of CSV read between two samples of the retained memory. */
-const SAMPLE_EVERY_BYTES = 1024 * 1024;
+const SAMPLE_EVERY_BYTES = 512 * 1024;
 
 let x: ExportTestContext;
 let admin: Record<string, string>;
@@ -41,7 +41,7 @@ interface StreamRun {
   rows: number;
   bytes: number;
   seconds: number;
-  /** Most memory retained while streaming (sampled at the first chunk and every MB), above what was retained before the request. */
+  /** Most memory retained while streaming (sampled at the first chunk and every 512 KB), above what was retained before the request. */
   retainedGrowth: number;
 }
 
