@@ -9,14 +9,17 @@ import { openDatabase } from '../server/main.js';
 import { seedDemo } from '../server/seed/index.js';
 import { freePort } from '../server/testing/ports.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
-import { parseArgs } from './cli.js';
+import { createTestDatabase, startTestPostgres } from '../server/testing/postgres.js';
+import { fail, parseArgs } from './cli.js';
 import { benchDashboard } from '../server/dashboard/bench.js';
 import { benchRawExport } from '../server/exports/bench.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
- * `npm run bench [-- --json] [--seconds N]`: every figure is reported with a baseline measured in the
- * same run and their ratio, because these shared 2-core machines drift from run to run.
+ * `npm run bench [-- --json] [--seconds N] [--pg [postgres://…]]`: every figure is reported with a
+ * baseline measured in the same run and their ratio, because these shared 2-core machines drift from
+ * run to run. `--pg` also times the app's submissions on PostgreSQL against the same on SQLite: in a
+ * database it creates and drops on the server of the URL given, or on a throwaway server without one.
  */
 const { flags } = parseArgs(process.argv.slice(2));
 const asJson = flags.json === true;
@@ -44,7 +47,7 @@ function report(name: string, value: number, unit: string, baseline: number | nu
   process.stdout.write(
     asJson
       ? `${JSON.stringify(m)}\n`
-      : `${name.padEnd(34)} ${String(m.value).padStart(10)} ${unit.padEnd(6)}${m.baseline === null ? '' : `  baseline ${m.baseline}  ratio ${m.ratio}`}\n`,
+      : `${name.padEnd(40)} ${String(m.value).padStart(10)} ${unit.padEnd(6)}${m.baseline === null ? '' : `  baseline ${m.baseline}  ratio ${m.ratio}`}\n`,
   );
 }
 
@@ -127,8 +130,62 @@ function citizenRequest(code: string) {
   });
 }
 
-/** The real app's durable intake vs one raw insert transaction per request, both at synchronous=FULL. */
-async function benchSubmissions() {
+/**
+ * The real app (server/main.ts as a child) on a fresh demo database under load. `env` picks the
+ * engine; every acknowledged submission must be stored, and none flagged suspect: a run that flagged
+ * them all would time a cheaper path.
+ */
+async function loadApp(dir: string, env: { DATABASE_URL: string }): Promise<autocannon.Result> {
+  const port = await freePort();
+  const config = testConfig(dir, { ...env, PORT: String(port) });
+  const db = await openDatabase(config);
+  const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
+  await db.close();
+  const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false' });
+  await waitHealthy(`http://127.0.0.1:${port}`);
+  const result = await load({
+    url: `http://127.0.0.1:${port}/api/responses`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: citizenRequest(demo.surveyCode) }],
+  });
+  await stopChild(app);
+  if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from the app${env.DATABASE_URL ? ' on PostgreSQL' : ''}`);
+  const stored = await openDatabase(config);
+  const counts = await stored.kysely
+    .selectFrom('responses')
+    .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.sum<number>('suspect').as('suspect')])
+    .executeTakeFirstOrThrow();
+  await stored.close();
+  if (Number(counts.all) < result['2xx'] || Number(counts.suspect) > 0) {
+    throw new Error(`${result['2xx']} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
+  }
+  return result;
+}
+
+/** The app on PostgreSQL (a database of its own on `server`, or on a throwaway server), after the SQLite run. */
+async function loadAppOnPostgres(dir: string, server: string | true): Promise<autocannon.Result> {
+  if (server === true) {
+    const throwaway = await startTestPostgres();
+    try {
+      return await loadAppOnPostgres(dir, throwaway.adminUrl);
+    } finally {
+      await throwaway.stop();
+    }
+  }
+  const database = await createTestDatabase(server);
+  try {
+    return await loadApp(path.join(dir, 'app-pg'), { DATABASE_URL: database.url });
+  } finally {
+    await database.drop();
+  }
+}
+
+/**
+ * The real app's durable intake vs one raw insert transaction per request, both at synchronous=FULL;
+ * with `--pg`, the app on PostgreSQL (durable commits too) against the app on SQLite.
+ */
+async function benchSubmissions(postgres: string | true | undefined) {
   const dir = tempDir('sipas-bench-');
   try {
     const baselinePort = await freePort();
@@ -140,38 +197,18 @@ async function benchSubmissions() {
       requests: [{ setupRequest: citizenRequest('x') }],
     });
     await stopChild(baseline);
-
-    const port = await freePort();
-    const config = testConfig(path.join(dir, 'app'), { PORT: String(port) });
-    const db = await openDatabase(config);
-    const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
-    await db.close();
-    const app = await startChild(['server/main.ts'], { DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false' });
-    await waitHealthy(`http://127.0.0.1:${port}`);
-    const appResult = await load({
-      url: `http://127.0.0.1:${port}/api/responses`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: citizenRequest(demo.surveyCode) }],
-    });
-    await stopChild(app);
-    if (appResult.non2xx > 0 || baselineResult.non2xx > 0) {
-      throw new Error(`non-2xx answers during the benchmark: app ${appResult.non2xx}, baseline ${baselineResult.non2xx}`);
-    }
-    // Every acknowledged submission stored, and counted: a run that flagged them all would time a cheaper path.
-    const stored = await openDatabase(config);
-    const counts = await stored.kysely
-      .selectFrom('responses')
-      .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.sum<number>('suspect').as('suspect')])
-      .executeTakeFirstOrThrow();
-    await stored.close();
-    if (counts.all < appResult['2xx'] || Number(counts.suspect) > 0) {
-      throw new Error(`${appResult['2xx']} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
-    }
+    if (baselineResult.non2xx > 0) throw new Error(`${baselineResult.non2xx} non-2xx answers from the baseline`);
+    // An empty DATABASE_URL is no value: SQLite, whatever this shell exports.
+    const appResult = await loadApp(path.join(dir, 'app'), { DATABASE_URL: '' });
+    const pgResult = postgres === undefined ? undefined : await loadAppOnPostgres(dir, postgres);
     report('submit_raw_insert_baseline', baselineResult.requests.average, 'req/s');
     report('submit_app_group_commit', appResult.requests.average, 'req/s', baselineResult.requests.average);
     report('submit_raw_insert_baseline_p99', baselineResult.latency.p99, 'ms');
     report('submit_app_group_commit_p99', appResult.latency.p99, 'ms', baselineResult.latency.p99);
+    if (pgResult) {
+      report('submit_app_group_commit_pg', pgResult.requests.average, 'req/s', appResult.requests.average);
+      report('submit_app_group_commit_pg_p99', pgResult.latency.p99, 'ms', appResult.latency.p99);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -179,22 +216,26 @@ async function benchSubmissions() {
 
 // Given a database to time (--dashboard-db, --export-db), the run times only that.
 if (flags['dashboard-db'] === undefined && flags['export-db'] === undefined) {
+  const pg = flags.pg;
+  if (typeof pg === 'string' && !/^postgres(ql)?:\/\//.test(pg)) fail('--pg takes a postgres:// URL, or nothing for a throwaway server');
   await benchFrameworkOverhead();
-  await benchSubmissions();
+  await benchSubmissions(pg);
 }
 
 /**
- * `--dashboard-db <file>`: the dashboard budgets (one centre's quarter overview; the province's ranking
- * over a year) on a database seeded with `npm run db:seed -- --responses N`, against a `select 1`.
+ * `--dashboard-db <file|postgres://…>`: the dashboard budgets (one centre's quarter overview; the
+ * province's ranking over a year) on a database seeded with `npm run db:seed -- --responses N` (with
+ * DATABASE_URL for PostgreSQL), against a `select 1`. PostgreSQL's figures are named with `_pg`.
  */
-async function benchDashboardTimings(file: string) {
-  const r = await benchDashboard(file);
-  if (!asJson) process.stdout.write(`dashboard: ${r.responses} responses; centre ${r.centre}, ${r.quarter}; ranking ${r.yearFrom}..${r.yearTo}\n`);
-  report('dashboard_select1_baseline', r.selectOne.median * 1000, 'us');
-  report('dashboard_overview_centre_quarter', r.overview.median * 1000, 'us', r.selectOne.median * 1000);
-  report('dashboard_overview_centre_quarter_p95', r.overview.p95 * 1000, 'us', r.selectOne.median * 1000);
-  report('dashboard_ranking_province_year', r.ranking.median * 1000, 'us', r.selectOne.median * 1000);
-  report('dashboard_ranking_province_year_p95', r.ranking.p95 * 1000, 'us', r.selectOne.median * 1000);
+async function benchDashboardTimings(target: string) {
+  const r = await benchDashboard(target);
+  const pg = r.engine === 'postgres' ? '_pg' : '';
+  if (!asJson) process.stdout.write(`dashboard (${r.engine}): ${r.responses} responses; centre ${r.centre}, ${r.quarter}; ranking ${r.yearFrom}..${r.yearTo}\n`);
+  report(`dashboard_select1_baseline${pg}`, r.selectOne.median * 1000, 'us');
+  report(`dashboard_overview_centre_quarter${pg}`, r.overview.median * 1000, 'us', r.selectOne.median * 1000);
+  report(`dashboard_overview_centre_quarter${pg}_p95`, r.overview.p95 * 1000, 'us', r.selectOne.median * 1000);
+  report(`dashboard_ranking_province_year${pg}`, r.ranking.median * 1000, 'us', r.selectOne.median * 1000);
+  report(`dashboard_ranking_province_year${pg}_p95`, r.ranking.p95 * 1000, 'us', r.selectOne.median * 1000);
 }
 
 if (typeof flags['dashboard-db'] === 'string') await benchDashboardTimings(flags['dashboard-db']);

@@ -1,9 +1,10 @@
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Actor } from '../auth/actor.js';
 import { fixedClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { openSqlite } from '../db/database.js';
+import { openPostgres, openSqlite, type Dialect } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { silentLogger } from '../log.js';
 import { addDays } from '../time.js';
@@ -33,6 +34,7 @@ export async function timeIt(fn: () => Promise<unknown>, iterations: number): Pr
 }
 
 export interface DashboardBench {
+  engine: Dialect;
   responses: number;
   centre: string;
   quarter: string;
@@ -45,17 +47,21 @@ export interface DashboardBench {
 
 /**
  * Times the two budgeted dashboard functions (performance.md) directly, without HTTP, on an
- * existing seeded database: one centre's overview for its last whole quarter, and the ranking of
- * every unit of the province over the last 365 days. The baseline is a `select 1` round trip
- * through the same Kysely handle in the same run.
+ * existing seeded database (a SQLite file or a postgres:// URL): one centre's overview for its last
+ * whole quarter, and the ranking of every unit of the province over the last 365 days. The baseline
+ * is a `select 1` round trip through the same Kysely handle in the same run.
  */
-export async function benchDashboard(file: string, iterations = { overview: 400, ranking: 100, selectOne: 2000 }): Promise<DashboardBench> {
-  const config = { ...loadConfig({ DATA_DIR: path.dirname(path.resolve(file)), LOG_REQUESTS: 'false', SERVER_SECRET: 'bench-only-secret-never-used-for-signing' }), databaseFile: path.resolve(file) };
-  const db = openSqlite(config.databaseFile);
+export async function benchDashboard(target: string, iterations = { overview: 400, ranking: 100, selectOne: 2000 }): Promise<DashboardBench> {
+  const onPostgres = /^postgres(ql)?:\/\//.test(target);
+  const env = { LOG_REQUESTS: 'false', SERVER_SECRET: 'bench-only-secret-never-used-for-signing' };
+  const config = onPostgres
+    ? loadConfig({ ...env, DATA_DIR: tmpdir(), DATABASE_URL: target })
+    : { ...loadConfig({ ...env, DATA_DIR: path.dirname(path.resolve(target)) }), databaseFile: path.resolve(target) };
+  const db = onPostgres ? openPostgres(target) : openSqlite(config.databaseFile);
   try {
     const kysely = db.kysely;
     const last = await kysely.selectFrom('rollup_response_day').select((eb) => eb.fn.max('day').as('day')).executeTakeFirst();
-    if (!last?.day) throw new Error(`${file} has no responses: seed it with npm run db:seed -- --responses N`);
+    if (!last?.day) throw new Error(`${target} has no responses: seed it with npm run db:seed -- --responses N`);
     const lastDay = String(last.day);
     const deps: Deps = { db, config, clock: fixedClock(`${lastDay}T05:00:00Z`), logger: silentLogger };
     const total = await kysely.selectFrom('rollup_response_day').select((eb) => eb.fn.sum<number>('n').as('n')).executeTakeFirstOrThrow();
@@ -87,7 +93,7 @@ export async function benchDashboard(file: string, iterations = { overview: 400,
     const selectOne = await timeIt(() => sql`select 1`.execute(kysely), iterations.selectOne);
     const overview = await timeIt(() => dashboardOverview(deps, supervisor, overviewQuery), iterations.overview);
     const ranking = await timeIt(() => dashboardRanking(deps, officer, rankingQuery), iterations.ranking);
-    return { responses: Number(total.n), centre: centre.code, quarter, yearFrom, yearTo: lastDay, selectOne, overview, ranking };
+    return { engine: db.dialect, responses: Number(total.n), centre: centre.code, quarter, yearFrom, yearTo: lastDay, selectOne, overview, ranking };
   } finally {
     await db.close();
   }

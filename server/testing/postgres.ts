@@ -64,16 +64,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   };
 }
 
-/** A fresh, empty database on the test server; its URL and a function that drops it. */
+/** A fresh, empty database on the server of `adminUrl` (any database there); its URL and a function that drops it. */
 export async function createTestDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `t_${Math.random().toString(36).slice(2, 12)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
   return {
-    url,
+    url: url.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
