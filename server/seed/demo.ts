@@ -202,10 +202,12 @@ function dailyCounts(today: string, total: number): { day: string; weekday: numb
 /**
  * `count` synthetic responses over the last 12 months, generated day by day in time order (ids are
  * time-ordered too), written straight to the tables with their rollups in the same transaction a
- * chunk at a time, so it can load millions for benchmarks.
+ * chunk at a time, so it can load millions for benchmarks. Today's share is cut at the current time,
+ * so slightly fewer may be written: the number written is returned.
  */
 export async function seedResponses(deps: Deps, ref: DemoReference, options: ResponseSeedOptions): Promise<number> {
   const random = new SeededRandom(options.seed);
+  const nowMs = deps.clock.now().getTime();
   const today = vnLocalParts(deps.clock.now()).day;
   const centreWeights = ref.centres.map((c) => c.volume);
   const hours = Object.keys(HOUR_WEIGHTS).map(Number);
@@ -232,7 +234,8 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
       const hour = hours[random.weighted(hourWeights)]!;
       return { hour, at: Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00+07:00`) + random.int(3600_000) };
     }).sort((a, b) => a.at - b.at);
-    for (const { hour, at } of times) {
+    // Today's answers end now: seeded before the working day is over, the rest of it is left out.
+    for (const { hour, at } of times.filter((time) => time.at <= nowMs)) {
       const centre = ref.centres[random.weighted(centreWeights)]!;
       const counterIndex = random.int(centre.counters.length);
       const counter = centre.counters[counterIndex]!;
