@@ -72,7 +72,8 @@ describe('raw CSV streaming', () => {
   it('keeps memory flat whatever the number of rows', async () => {
     const small = await streamCsv('from=2026-10-01&to=2026-11-20');
     const large = await streamCsv('from=2025-11-21&to=2026-11-20');
-    expect(large.rows).toBe(RESPONSES);
+    const stored = await x.t.db.kysely.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(large.rows).toBe(Number(stored.n));
     expect(small.rows).toBeGreaterThan(10_000);
     expect(large.rows / small.rows).toBeGreaterThan(5);
     expect(large.bytes).toBeGreaterThan(25_000_000);
