@@ -119,8 +119,7 @@ function dimensionConditions(filter: CountsFilter): Expression<SqlBool>[] {
   return dimensions.flatMap(([column, value]) => (value === undefined ? [] : [sql<SqlBool>`${sql.ref(column)} = ${value}`]));
 }
 
-const hasFineFilter = (f: CountsFilter) =>
-  f.counterId !== undefined || f.staffId !== undefined || f.procedureId !== undefined || f.channel !== undefined;
+const hasFineFilter = (f: CountsFilter) => dimensionConditions(f).length > 0;
 
 interface CountRow {
   grp?: string;
