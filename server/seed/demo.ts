@@ -207,8 +207,8 @@ function dailyCounts(today: string, total: number): { day: string; weekday: numb
  */
 export async function seedResponses(deps: Deps, ref: DemoReference, options: ResponseSeedOptions): Promise<number> {
   const random = new SeededRandom(options.seed);
-  const nowMs = deps.clock.now().getTime();
-  const today = vnLocalParts(deps.clock.now()).day;
+  const now = deps.clock.now();
+  const today = vnLocalParts(now).day;
   const centreWeights = ref.centres.map((c) => c.volume);
   const hours = Object.keys(HOUR_WEIGHTS).map(Number);
   const hourWeights = hours.map((h) => HOUR_WEIGHTS[h]!);
@@ -235,7 +235,7 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
       return { hour, at: Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00+07:00`) + random.int(3600_000) };
     }).sort((a, b) => a.at - b.at);
     // Today's answers end now: seeded before the working day is over, the rest of it is left out.
-    for (const { hour, at } of times.filter((time) => time.at <= nowMs)) {
+    for (const { hour, at } of times.filter((time) => time.at <= now.getTime())) {
       const centre = ref.centres[random.weighted(centreWeights)]!;
       const counterIndex = random.int(centre.counters.length);
       const counter = centre.counters[counterIndex]!;
