@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -76,6 +78,39 @@ describe('error shape', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ a: 5 });
+  });
+
+  it('reads bodies from the Node request on a real port: plain, gzipped, over the limit either way, or in an unknown or broken encoding', async () => {
+    // app.request() hands the app a WHATWG Request; under @hono/node-server the body is read from
+    // the Node message itself, a path of its own.
+    const server = serve({ fetch: probeApp().fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const post = (body: Uint8Array<ArrayBuffer> | string, encoding?: string) =>
+      fetch(`http://127.0.0.1:${port}/probe/echo`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(encoding ? { 'content-encoding': encoding } : {}) },
+        body,
+      });
+    try {
+      const plain = await post('{"a":1}');
+      expect(plain.status).toBe(200);
+      expect(await plain.json()).toEqual({ a: 1 });
+      const zipped = await post(gzipSync('{"a":2}'), 'gzip');
+      expect(zipped.status).toBe(200);
+      expect(await zipped.json()).toEqual({ a: 2 });
+      const big = JSON.stringify({ a: 1, pad: 'x'.repeat(t.config.bodyLimitBytes) });
+      await expectErrorShape(await post(big), 413, 'payload_too_large');
+      await expectErrorShape(await post(gzipSync(big), 'gzip'), 413, 'payload_too_large');
+      await expectErrorShape(await post('{"a":3}', 'zstd'), 415, 'unsupported_media_type');
+      const broken = await post('{"a":4} is not gzip', 'gzip');
+      expect(broken.status).toBeGreaterThanOrEqual(400);
+      expect(broken.status).toBeLessThan(500);
+      const again = await post('{"a":5}');
+      expect(await again.json()).toEqual({ a: 5 });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('answers an invalid body and an invalid query with 400 validation_failed and issues', async () => {

@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Context } from 'hono';
@@ -43,14 +44,20 @@ const decoders = {
   br: createBrotliDecompress,
 } as const;
 
+/** The Node request under @hono/node-server (its `env.incoming`); none under app.request() in tests. */
+function nodeRequest(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
+}
+
 /**
  * One request header. Under @hono/node-server it is read from the incoming message's own header
  * object: c.req.header() builds a WHATWG Headers from every raw header first, which the survey
  * intake cannot afford on each submission. Elsewhere (app.request() in tests) from the Request.
  */
 export function requestHeader(c: Context, name: Lowercase<string>): string | undefined {
-  const incoming = (c.env as { incoming?: { headers?: Record<string, string | string[] | undefined> } } | undefined)?.incoming;
-  if (!incoming?.headers) return c.req.header(name);
+  const incoming = nodeRequest(c);
+  if (!incoming) return c.req.header(name);
   const value = incoming.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }
@@ -61,8 +68,8 @@ export function requestHeader(c: Context, name: Lowercase<string>): string | und
  * intake's CPU); under app.request() in tests, the Request's body.
  */
 function bodyStream(c: Context): Readable | undefined {
-  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
-  if (incoming instanceof Readable) return incoming;
+  const incoming = nodeRequest(c);
+  if (incoming) return incoming;
   const raw = c.req.raw.body;
   return raw ? Readable.fromWeb(raw as import('node:stream/web').ReadableStream) : undefined;
 }
