@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { createApp } from './app.js';
 import { parseQuery, readJsonWith } from './http.js';
 import { makeTestApp, type TestContext } from './testing/harness.js';
 import { silentLogger } from './log.js';
+import { loadBuiltUi } from './ui.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -127,6 +130,36 @@ describe('error shape', () => {
   it('answers a wrong content type with 415', async () => {
     const res = await probeApp().request('/probe/echo', { method: 'POST', body: '{"a":1}' });
     await expectErrorShape(res, 415, 'unsupported_media_type');
+  });
+
+  it('answers a path with broken percent-encoding with a 4xx, never a 500, on the UI routes and the API', async () => {
+    // Tiny built UIs, so the static routes decode paths as in production.
+    const dist = path.join(t.dir, 'dist');
+    for (const name of ['survey', 'admin']) {
+      mkdirSync(path.join(dist, name, 'assets'), { recursive: true });
+      writeFileSync(path.join(dist, name, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+      writeFileSync(path.join(dist, name, 'assets', 'app.js'), 'export {};');
+    }
+    const app = createApp({
+      db: t.db,
+      config: t.config,
+      clock: t.clock,
+      logger: silentLogger,
+      ui: { survey: loadBuiltUi('survey', '/s', dist), admin: loadBuiltUi('admin', '/admin', dist) },
+    });
+    expect((await app.request('/admin/assets/app.js')).status).toBe(200);
+    for (const bad of ['%', '%E0%A4%A', '%ZZ', '%C0%80']) {
+      for (const prefix of ['/admin/', '/admin/assets/', '/s/x/']) {
+        await expectErrorShape(await app.request(`${prefix}${bad}`), 400, 'bad_request');
+      }
+      // A survey code that cannot exist: the survey page shows its "unknown code" state.
+      expect((await app.request(`/s/${bad}`)).status).toBe(404);
+      for (const api of ['/api/', '/api/survey/', '/api/v1/invitations/', '/api/qr/', '/']) {
+        const res = await app.request(`${api}${bad}`);
+        expect(res.status, `${api}${bad}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${api}${bad}`).toBeLessThan(500);
+      }
+    }
   });
 
   it('never shows a stack trace or SQL to the client', async () => {

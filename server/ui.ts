@@ -78,6 +78,15 @@ export function sendStatic(c: Context, file: StaticFile): Response {
   return c.body(new Uint8Array(file.body), 200, headers);
 }
 
+/** A request path's percent-encoding undone; a broken one (`%`, a cut UTF-8 sequence) is the client's error. */
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new AppError('bad_request', 400, 'The path has a broken percent-encoding');
+  }
+}
+
 /**
  * Serves a built UI under its base: hashed assets with immutable caching, other files as they are,
  * and index.html for every other path so client-side routes survive a reload.
@@ -86,7 +95,7 @@ export function uiRoutes(ui: BuiltUi | undefined, name: string): Hono {
   const app = new Hono();
   app.get('*', (c) => {
     if (!ui) throw new AppError('internal', 503, `The ${name} UI is not built yet: run npm run build`);
-    const rel = decodeURIComponent(c.req.path.slice(ui.base.length)).replace(/^\/+/, '');
+    const rel = decodePath(c.req.path.slice(ui.base.length)).replace(/^\/+/, '');
     const file = rel && !rel.includes('..') ? ui.file(rel) : undefined;
     if (file) return sendStatic(c, file);
     if (rel.startsWith('assets/')) throw new AppError('not_found', 404, 'No such file');
