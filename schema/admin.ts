@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDay } from './days.js';
 import {
   ENTITY_CODE_PATTERN,
   IMPORT_ERROR_CODES,
@@ -347,16 +348,14 @@ export type ApiKeyCreated = z.infer<typeof ApiKeyCreated>;
 
 /* ───────────── Audit log ───────────── */
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
-
 export const AuditQuery = z.object({
   actor: z.string().trim().max(64).optional(),
   action: z.string().trim().max(64).optional(),
   entity: z.string().trim().max(64).optional(),
   unitId: Id.optional(),
   /** Vietnam-local days, inclusive. */
-  from: Day.optional(),
-  to: Day.optional(),
+  from: CalendarDay.optional(),
+  to: CalendarDay.optional(),
   /** Entries older than this id (the previous page's nextCursor). */
   cursor: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

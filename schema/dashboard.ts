@@ -3,6 +3,7 @@ import { Id, UnitKind } from './admin.js';
 import { LocalizedText } from './instrument.js';
 import { Comparison, FactorRollup, Interval, PartRollup, Reliability, ReliabilityFlag, RoundingMode, ScoreDisplay, ScoreMethod, UnitRollup } from './scoring.js';
 import { Channel } from './survey.js';
+import { ANCHOR_YEAR, CalendarDay } from './days.js';
 
 /* ───────────── Filters (the same in every dashboard view and in the URL) ───────────── */
 
@@ -10,13 +11,12 @@ export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
 export const PeriodKind = z.enum(PERIOD_KINDS);
 export type PeriodKind = z.infer<typeof PeriodKind>;
 
-const Day = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD');
 
 /** Which period `at` names: 2026-11 (month), 2026-Q4 (quarter), 2026 (year). */
 export const PERIOD_ANCHOR: Record<Exclude<PeriodKind, 'custom'>, RegExp> = {
-  month: /^\d{4}-(0[1-9]|1[0-2])$/,
-  quarter: /^\d{4}-Q[1-4]$/,
-  year: /^\d{4}$/,
+  month: new RegExp(`^${ANCHOR_YEAR}-(0[1-9]|1[0-2])$`),
+  quarter: new RegExp(`^${ANCHOR_YEAR}-Q[1-4]$`),
+  year: new RegExp(`^${ANCHOR_YEAR}$`),
 };
 
 /** A custom range may span at most this many days (three years and a little). */
@@ -35,8 +35,8 @@ export const DashboardFilterShape = {
   /** Which month/quarter/year (default: the current one); ignored for custom. */
   at: z.string().max(7).optional(),
   /** Vietnam-local days, inclusive; custom periods only. */
-  from: Day.optional(),
-  to: Day.optional(),
+  from: CalendarDay.optional(),
+  to: CalendarDay.optional(),
   /** Default: the instrument with most answers in the view. */
   instrumentId: InstrumentIdParam.optional(),
   counterId: Id.optional(),

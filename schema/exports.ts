@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDay } from './days.js';
 
 /** Exports (summary XLSX, raw CSV/XLSX, printable report) and the paper-form import: shared contracts. */
 
@@ -17,7 +18,6 @@ export const FORMATS_OF: Record<ExportKind, readonly ExportFormat[]> = {
   report: ['html'],
 };
 
-const Day = z.iso.date();
 const UnitId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
 /**
@@ -27,8 +27,8 @@ const UnitId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an i
 export const ExportQuery = z
   .object({
     unitId: UnitId.optional(),
-    from: Day.optional(),
-    to: Day.optional(),
+    from: CalendarDay.optional(),
+    to: CalendarDay.optional(),
     /** Summary and report score one instrument (default: the one with the most responses); raw: only its rows. */
     instrumentId: z.string().min(3).max(40).optional(),
     format: ExportFormat.optional(),
@@ -38,7 +38,7 @@ export const ExportQuery = z
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
 /** A resolved reporting period, with its Vietnamese label ("Quý IV/2026", "Tháng 11/2026", "01/10/2026 – 15/11/2026"). */
-export const Period = z.object({ from: Day, to: Day, label: z.string() });
+export const Period = z.object({ from: CalendarDay, to: CalendarDay, label: z.string() });
 export type Period = z.infer<typeof Period>;
 
 /** What the admin page offers: the caller's top units and the instruments with data. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { BoundedInstant, CalendarDay } from './days.js';
 
 const Code = z.string().trim().min(1).max(64);
-const Instant = z.iso.datetime({ offset: true });
-const Day = z.iso.date();
 
 /**
  * POST /api/v1/invitations — a one-stop system asks for a single-use survey link for one dossier,
@@ -19,9 +18,9 @@ export const InvitationInput = z
     /** The counter that received the dossier; omitted: the centre-wide survey point. */
     counterCode: Code.optional(),
     staffCode: Code.optional(),
-    receivedAt: Instant.optional(),
-    dueAt: Instant.optional(),
-    returnedAt: Instant.optional(),
+    receivedAt: BoundedInstant.optional(),
+    dueAt: BoundedInstant.optional(),
+    returnedAt: BoundedInstant.optional(),
     expiresInDays: z.number().int().min(1).max(365).default(30),
   })
   .strict()
@@ -56,8 +55,8 @@ export type ResponseRateDimension = z.infer<typeof ResponseRateDimension>;
 export const ResponseRateQuery = z
   .object({
     /** Vietnam-local issue days, inclusive. */
-    from: Day,
-    to: Day,
+    from: CalendarDay,
+    to: CalendarDay,
     groupBy: z
       .string()
       .default('unit')

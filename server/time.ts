@@ -35,8 +35,21 @@ export function vnDayStart(day: string): Date {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() - VN_OFFSET_MS);
 }
 
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The day `days` after `day`. Total over the four-digit years: a result outside 0001–9999 (which
+ * toISOString would write as "+010000-01-01", a string that sorts before every day) is an error, never
+ * a wrong day. Request days are bounded in schema/days.ts, so this never fires on outside input.
+ */
 export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  const parsed = DAY_PATTERN.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  // Date.parse rolls 2026-02-30 over to March: only a day that reads back the same is one.
+  const at = !Number.isNaN(parsed) && new Date(parsed).toISOString().startsWith(day) ? parsed : Number.NaN;
+  const result = new Date(at + days * 86_400_000);
+  const year = result.getUTCFullYear();
+  if (!Number.isInteger(days) || Number.isNaN(at) || !(year >= 1 && year <= 9999)) {
+    throw new RangeError(`addDays(${JSON.stringify(day)}, ${days}) is not a day in the years 0001–9999`);
+  }
+  return result.toISOString().slice(0, 10);
 }
