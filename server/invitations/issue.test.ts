@@ -143,22 +143,14 @@ describe('issueInvitation', () => {
     expect(rows[0]!.point).not.toBe(a.surveyPointId);
   });
 
-  it("refuses an API key issuing for another unit's counter or unit with 403 forbidden_unit", async () => {
+  it("refuses an API key issuing for another unit's counter or unit as for an unknown code (400 validation_failed)", async () => {
     const keyA = await keyFor(a.centreId);
     await aCounter(b.centreId, 'Q9');
-    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', counterCode: 'Q9' }))).toEqual({
-      code: 'forbidden_unit',
-      status: 403,
-    });
+    const unknown = { code: 'validation_failed', status: 400 };
+    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', counterCode: 'Q9' }))).toEqual(unknown);
     const codeB = await unitCode(b.centreId);
-    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', unitCode: codeB }))).toEqual({
-      code: 'forbidden_unit',
-      status: 403,
-    });
-    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', unitCode: codeB, counterCode: 'Q1' }))).toEqual({
-      code: 'forbidden_unit',
-      status: 403,
-    });
+    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', unitCode: codeB }))).toEqual(unknown);
+    expect(await refusal(issueInvitation(deps, keyA, { dossierCode: 'HS-1', unitCode: codeB, counterCode: 'Q1' }))).toEqual(unknown);
     expect(await t.db.kysely.selectFrom('invitations').select('id').execute()).toEqual([]);
   });
 

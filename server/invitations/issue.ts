@@ -1,5 +1,6 @@
 import type { ApiKeyPrincipal } from '../apikeys/keys.js';
 import type { Deps } from '../deps.js';
+import { subtreeCondition } from '../db/like.js';
 import type { Db } from '../db/types.js';
 import { AppError, parseWith } from '../http.js';
 import { keyedHash, newId, newSecretToken, sha256Hex } from '../ids.js';
@@ -21,17 +22,17 @@ function unknownCode(field: string, message: string): AppError {
   return new AppError('validation_failed', 400, 'The request body is not valid', [{ path: [field], message }]);
 }
 
-function otherUnit(): AppError {
-  return new AppError('forbidden_unit', 403, "This API key may not issue invitations for another unit's counters");
-}
-
 interface TargetUnit {
   id: string;
   path: string;
   province_id: string;
 }
 
-/** The receiving unit: the one named by unitCode inside the key's subtree, else the key's own unit. */
+/**
+ * The receiving unit: the one named by unitCode inside the key's subtree, else the key's own unit.
+ * A code outside the subtree is answered exactly as an unknown one, so a key learns nothing about
+ * which units (or counters) exist elsewhere.
+ */
 async function receivingUnit(tx: Db, key: InvitationIssuer, unitCode: string | undefined): Promise<TargetUnit> {
   const base = tx.selectFrom('units').select(['id', 'path', 'province_id']);
   if (unitCode === undefined) {
@@ -39,30 +40,27 @@ async function receivingUnit(tx: Db, key: InvitationIssuer, unitCode: string | u
     if (!own) throw new AppError('unauthenticated', 401, 'The API key is not valid');
     return own;
   }
-  const named = await base.where('code', '=', unitCode).where('active', '=', 1).execute();
-  const inScope = named.filter((u) => u.path.startsWith(key.unitPath));
+  const inScope = await base.where('code', '=', unitCode).where('active', '=', 1).where(subtreeCondition('path', key.unitPath)).execute();
   if (inScope.length === 1) return inScope[0]!;
   if (inScope.length > 1) throw unknownCode('unitCode', `Unit code ${unitCode} is ambiguous in this API key's scope`);
-  if (named.length > 0) throw otherUnit();
-  throw unknownCode('unitCode', `No unit has code ${unitCode}`);
+  throw unknownCode('unitCode', `No unit has code ${unitCode} in this API key's area`);
 }
 
 /** A counter by code within the receiving unit's subtree; the counter's own unit then receives the dossier. */
-async function receivingCounter(tx: Db, key: InvitationIssuer, unit: TargetUnit, counterCode: string) {
-  const named = await tx
+async function receivingCounter(tx: Db, unit: TargetUnit, counterCode: string) {
+  const inUnit = await tx
     .selectFrom('counters as c')
     .innerJoin('units as u', 'u.id', 'c.unit_id')
     .select(['c.id', 'u.id as unit_id', 'u.path', 'u.province_id'])
     .where('c.code', '=', counterCode)
     .where('c.active', '=', 1)
+    .where(subtreeCondition('u.path', unit.path))
     .execute();
-  const inUnit = named.filter((c) => c.path.startsWith(unit.path));
   if (inUnit.length === 1) {
     const c = inUnit[0]!;
     return { counterId: c.id, unit: { id: c.unit_id, path: c.path, province_id: c.province_id } };
   }
   if (inUnit.length > 1) throw unknownCode('counterCode', `Counter code ${counterCode} is ambiguous: give unitCode too`);
-  if (named.some((c) => !c.path.startsWith(key.unitPath))) throw otherUnit();
   throw unknownCode('counterCode', `No counter has code ${counterCode} at this unit`);
 }
 
@@ -108,7 +106,7 @@ export async function createInvitation(deps: Deps, key: InvitationIssuer, raw: I
   const id = await deps.db.write(async (tx) => {
     let unit = await receivingUnit(tx, key, input.unitCode);
     let counterId: string | null = null;
-    if (input.counterCode !== undefined) ({ counterId, unit } = await receivingCounter(tx, key, unit, input.counterCode));
+    if (input.counterCode !== undefined) ({ counterId, unit } = await receivingCounter(tx, unit, input.counterCode));
     const procedureId = await catalogueId(tx, 'procedures', unit.province_id, input.procedureCode, 'procedureCode');
     const staffId = await catalogueId(tx, 'staff', unit.province_id, input.staffCode, 'staffCode');
     const dossierHash = keyedHash(deps.config.serverSecret, 'dossier', input.dossierCode);

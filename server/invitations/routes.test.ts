@@ -5,6 +5,7 @@ import { insertApiKey } from '../apikeys/keys.js';
 import { aSession, asSession, aUser } from '../auth/test-support.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { aCounter } from '../units/test-support.js';
 
 let t: TestContext;
 let a: TestSite;
@@ -63,12 +64,23 @@ describe('POST /api/v1/invitations', () => {
     expect(await invitationCount()).toBe(0);
   });
 
-  it("refuses a key of one unit issuing for another unit's counter with 403 forbidden_unit", async () => {
+  it("answers a unit or counter code outside the key's area exactly as one that does not exist, so a key cannot probe for them", async () => {
     const keyB = await anApiKey(b.centreId);
-    const codeA = (await t.db.kysely.selectFrom('units').select('code').where('id', '=', a.centreId).executeTakeFirstOrThrow()).code;
-    const res = await issue(keyB, { dossierCode: 'HS-1', unitCode: codeA, counterCode: 'Q1' });
-    expect(res.status).toBe(403);
-    expect(await errorCode(res)).toBe('forbidden_unit');
+    const centreA = await t.db.kysely.selectFrom('units').selectAll().where('id', '=', a.centreId).executeTakeFirstOrThrow();
+    const codeA = centreA.code;
+    await aCounter(t.db, t.clock, { unit: centreA, code: 'Q7', name: 'Quầy 7' });
+    const refusal = async (body: object, code: string) => {
+      const res = await issue(keyB, { dossierCode: 'HS-1', ...body });
+      // The code itself is echoed back; everything else must be the same.
+      return { status: res.status, body: (await res.text()).replaceAll(code, '<code>') };
+    };
+    const unknownUnit = await refusal({ unitCode: 'NOWHERE' }, 'NOWHERE');
+    expect(unknownUnit.status).toBe(400);
+    expect(await refusal({ unitCode: codeA }, codeA)).toEqual(unknownUnit);
+    expect(await refusal({ unitCode: codeA, counterCode: 'Q1' }, codeA)).toEqual(unknownUnit);
+    const unknownCounter = await refusal({ counterCode: 'NOPE' }, 'NOPE');
+    expect(unknownCounter.status).toBe(400);
+    expect(await refusal({ counterCode: 'Q7' }, 'Q7')).toEqual(unknownCounter);
     expect(await invitationCount()).toBe(0);
   });
 

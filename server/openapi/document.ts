@@ -121,7 +121,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
             'Returns the link (print it on the receipt or send it by SMS) and the same link as a QR code. ' +
             'The token is shown only in this reply; the server keeps its SHA-256, and the dossier code only as a keyed hash. ' +
             'Issuing again for the same dossier replaces a link not yet used; once the dossier is evaluated the call answers 409. ' +
-            "An API key may only issue for its own unit's subtree (403 forbidden_unit).",
+            "An API key may only issue for its own unit's subtree: a unit or counter code outside it is answered as an unknown one (400).",
           security: [{ apiKey: [] }],
           requestBody: {
             required: true,
@@ -132,12 +132,11 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
           },
           responses: {
             '201': { description: 'Issued', content: json(ref('InvitationIssued'), { issued: { value: issued } }) },
-            '400': errorResponse('The body is not valid, or names an unknown unit, counter, procedure or official', [
+            '400': errorResponse("The body is not valid, or names a unit, counter, procedure or official unknown in the key's area", [
               'validation_failed',
               'invalid_json',
             ]),
             '401': errorResponse('Missing, unknown or revoked API key', ['unauthenticated']),
-            '403': errorResponse("The counter or unit belongs to another unit than the key's", ['forbidden_unit']),
             '409': errorResponse('This dossier has already been evaluated', ['conflict']),
             '413': errorResponse('Body too large', ['payload_too_large']),
             '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
