@@ -77,6 +77,51 @@ describe('the audit log', () => {
     expect([...first.items, ...second.items, ...third.items].map((e) => e.id)).toEqual([5, 4, 3, 2, 1]);
   });
 
+  it("cuts an account's roles in its entries to those the reader may see, as GET /api/admin/users/:id shows them", async () => {
+    const foreignCentre = await aUnit(t.db, t.clock, { kind: 'centre', parent: other, name: 'Trung tâm tỉnh khác' });
+    const asAdmin = (method: string, url: string, body?: unknown) =>
+      t.app.request(url, { method, headers: asSession(admin), body: body === undefined ? undefined : JSON.stringify(body) });
+    const created = await asAdmin('POST', '/api/admin/users', {
+      username: 'hai.tinh',
+      displayName: 'Hai tỉnh',
+      password: 'a-long-enough-password',
+      grants: [
+        { role: 'viewer', unitId: commune.id },
+        { role: 'provincial_officer', unitId: other.id },
+      ],
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const userId = ((await created.json()) as { user: { id: string } }).user.id;
+    const updated = await asAdmin('PATCH', `/api/admin/users/${userId}`, {
+      grants: [
+        { role: 'viewer', unitId: commune.id },
+        { role: 'centre_supervisor', unitId: foreignCentre.id },
+      ],
+    });
+    expect(updated.status, await updated.clone().text()).toBe(200);
+    // Which of its units an account's entries are filed under depends on grant order; this one is
+    // filed under the officer's commune for certain, with the account as the admin sees it.
+    const full: unknown = await (await asAdmin('GET', `/api/admin/users/${userId}`)).json();
+    await t.db.write((tx) =>
+      recordAudit(tx, { actor: { system: 'fixture' }, action: 'user.update', entity: 'user', entityId: userId, unitId: commune.id, before: full, after: full, at: t.clock.now() }),
+    );
+
+    const seen = (await (await t.app.request(`/api/admin/users/${userId}`, { headers: asSession(officer) })).json()) as { grants: { unitId: string }[] };
+    expect(seen.grants.map((g) => g.unitId)).toEqual([commune.id]);
+    const grantsIn = (snapshot: unknown) => (snapshot as { grants: unknown[] }).grants;
+    const mine = (await page(officer, '?entity=user')).items.filter((e) => e.entityId === userId);
+    expect(mine.length).toBeGreaterThanOrEqual(1);
+    for (const e of mine) for (const snapshot of [e.before, e.after]) if (snapshot !== null) expect(grantsIn(snapshot)).toEqual(seen.grants);
+    expect(mine[0]!.after).toMatchObject({ username: 'hai.tinh', displayName: 'Hai tỉnh' });
+    const text = JSON.stringify(mine);
+    for (const hidden of [other.id, other.name, foreignCentre.id, foreignCentre.name, 'provincial_officer', 'centre_supervisor']) {
+      expect(text).not.toContain(hidden);
+    }
+
+    const everything = (await page(admin, '?entity=user')).items.filter((e) => e.entityId === userId);
+    expect(everything.map((e) => grantsIn(e.after).length)).toEqual([2, 2, 2]);
+  });
+
   it('refuses an officer a foreign unit filter and a centre supervisor the whole log', async () => {
     const res = await t.app.request(`/api/admin/audit?unitId=${other.id}`, { headers: asSession(officer) });
     expect(res.status).toBe(403);

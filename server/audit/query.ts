@@ -1,7 +1,9 @@
 import { sql, type SqlBool } from 'kysely';
-import type { AuditPage, AuditQuery } from '../../schema/admin.js';
+import { z } from 'zod';
+import type { AuditEntry, AuditPage, AuditQuery } from '../../schema/admin.js';
 import type { Actor } from '../auth/actor.js';
-import { assertUnitInScope, unitScopeCondition } from '../auth/scope.js';
+import { assertUnitInScope, unitScopeCondition, unitsInScope } from '../auth/scope.js';
+import type { Db } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { addDays, vnDayStart } from '../time.js';
 
@@ -9,10 +11,31 @@ function parseJson(text: string | null): unknown {
   return text === null ? null : (JSON.parse(text) as unknown);
 }
 
+/** An account as user.* entries record it: every role it holds, on a unit or (system admin) on none. */
+const AccountSnapshot = z.looseObject({ grants: z.array(z.looseObject({ unitId: z.string().nullable() })) });
+
+/**
+ * Entries about an account record its roles on every unit; a reader is shown only the roles on
+ * units where they may read accounts, as GET /api/admin/users/:id shows them.
+ */
+async function cutAccountRoles(db: Db, actor: Actor, items: AuditEntry[]): Promise<AuditEntry[]> {
+  const snapshots = items.filter((e) => e.entity === 'user').flatMap((e) => [e.before, e.after]);
+  const unitIds = snapshots.flatMap((s) => AccountSnapshot.safeParse(s).data?.grants.flatMap((g) => (g.unitId ? [g.unitId] : [])) ?? []);
+  const visible = await unitsInScope(db, actor, unitIds, 'users.read');
+  if (visible === 'all') return items;
+  const cut = (snapshot: unknown): unknown => {
+    const account = AccountSnapshot.safeParse(snapshot);
+    if (!account.success) return snapshot;
+    return { ...account.data, grants: account.data.grants.filter((g) => g.unitId !== null && visible.has(g.unitId)) };
+  };
+  return items.map((e) => (e.entity === 'user' ? { ...e, before: cut(e.before), after: cut(e.after) } : e));
+}
+
 /**
  * The audit log as the actor may see it: entries about units in their subtree (system admins also
- * see entries tied to no unit), newest first, filtered by actor, action (exact, or a prefix ending
- * in "."), entity, unit (with its subtree) and Vietnam-local period; keyset-paged by id.
+ * see entries tied to no unit), with an account's roles cut to those in the subtree; newest first,
+ * filtered by actor, action (exact, or a prefix ending in "."), entity, unit (with its subtree) and
+ * Vietnam-local period; keyset-paged by id.
  */
 export async function listAudit(deps: Deps, actor: Actor, query: AuditQuery): Promise<AuditPage> {
   let q = deps.db.kysely
@@ -37,20 +60,21 @@ export async function listAudit(deps: Deps, actor: Actor, query: AuditQuery): Pr
   if (query.cursor) q = q.where('audit_log.id', '<', query.cursor);
   const rows = await q.orderBy('audit_log.id', 'desc').limit(query.limit + 1).execute();
   const page = rows.slice(0, query.limit);
+  const items: AuditEntry[] = page.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actorUserId: r.actor_user_id,
+    actorLabel: r.actor_label,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    before: parseJson(r.before),
+    after: parseJson(r.after),
+  }));
   return {
-    items: page.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actorUserId: r.actor_user_id,
-      actorLabel: r.actor_label,
-      action: r.action,
-      entity: r.entity,
-      entityId: r.entity_id,
-      unitId: r.unit_id,
-      unitName: r.unit_name,
-      before: parseJson(r.before),
-      after: parseJson(r.after),
-    })),
+    items: await cutAccountRoles(deps.db.kysely, actor, items),
     nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }

@@ -65,6 +65,22 @@ export function scopeUnitIds(db: Db, actor: Actor, access: ScopeAccess = 'read')
 }
 
 /**
+ * Which of these units lie in the actor's subtrees ('all' for a system admin): for cutting what was
+ * stored about several units (an account's roles in the audit log) down to what the actor may see.
+ */
+export async function unitsInScope(db: Db, actor: Actor, unitIds: readonly string[], access: ScopeAccess = 'read'): Promise<'all' | Set<string>> {
+  if (scopePaths(actor, access) === 'all') return 'all';
+  if (unitIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('units')
+    .select('id')
+    .where('id', 'in', [...new Set(unitIds)])
+    .where(pathScopeCondition(actor, 'path', access))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
  * Loads a unit the actor may act on, or throws: 404 when it does not exist, 403 forbidden_unit when
  * it lies outside the actor's subtrees.
  */
