@@ -7,7 +7,7 @@ import { systemClock } from '../server/clock.js';
 import { consoleLogger } from '../server/log.js';
 import { DIST_DIR } from '../server/ui.js';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.dirname(DIST_DIR);
 
 /** Builds a UI only when its dist/ is missing, so a fresh clone starts with one command. */
 function buildMissingUis(): void {

@@ -31,7 +31,15 @@ export interface BuiltUi {
   readonly indexHtml: string;
 }
 
-export const DIST_DIR = path.resolve(import.meta.dirname, '..', 'dist');
+/** The nearest directory at or above `from` with a package.json: the project root, from the sources or their compiled copy in dist/node/. */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const DIST_DIR = path.join(projectRoot(import.meta.dirname), 'dist');
 
 export function loadBuiltUi(name: 'survey' | 'admin', base: string, distDir = DIST_DIR): BuiltUi | undefined {
   const root = path.join(distDir, name);
