@@ -4,8 +4,9 @@ import BetterSqlite3 from 'better-sqlite3';
 
 /**
  * A running server leaves `server.pid` in DATA_DIR, so tools that replace the database (restore)
- * can refuse while it runs. The pid alone can be stale (kill -9) or reused, so a lock probe on the
- * database file backs it up: in WAL mode every open connection holds a shared lock on the file.
+ * can refuse while it runs. The pid alone can be stale (kill -9) and its number reused by any other
+ * process, so the lock probe on the database file decides: in WAL mode every open connection holds
+ * a shared lock on the file. The pid names the server in the refusal.
  */
 export const INSTANCE_FILE = 'server.pid';
 
@@ -42,21 +43,27 @@ function isAlive(pid: number): boolean {
 export type LiveInstance = { reason: 'pid'; pid: number } | { reason: 'lock'; pid: null };
 
 /**
- * Whether a server is using this DATA_DIR: a live pid in server.pid, or another connection holding
- * the database file open (an exclusive lock cannot be taken). Null when the file is free.
+ * Whether a server is using this DATA_DIR: another connection holds the database file open (an
+ * exclusive lock cannot be taken), named by the live pid in server.pid when there is one. A live
+ * pid alone counts only while there is no database file to probe. Null when the file is free.
  */
 export function findLiveInstance(dataDir: string, databaseFile: string): LiveInstance | null {
   const pid = readInstancePid(dataDir);
-  if (pid !== null && isAlive(pid)) return { reason: 'pid', pid };
-  if (!existsSync(databaseFile)) return null;
+  const livePid = pid !== null && isAlive(pid) ? pid : null;
+  if (!existsSync(databaseFile)) return livePid === null ? null : { reason: 'pid', pid: livePid };
+  if (!isHeldOpen(databaseFile)) return null;
+  return livePid === null ? { reason: 'lock', pid: null } : { reason: 'pid', pid: livePid };
+}
+
+function isHeldOpen(databaseFile: string): boolean {
   const probe = new BetterSqlite3(databaseFile, { timeout: 200 });
   try {
     probe.pragma('locking_mode = EXCLUSIVE');
     probe.exec('BEGIN EXCLUSIVE');
     probe.exec('COMMIT');
-    return null;
+    return false;
   } catch (err) {
-    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return { reason: 'lock', pid: null };
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return true;
     throw err;
   } finally {
     probe.close();

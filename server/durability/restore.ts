@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { copyToPrivateFile, makePrivateDir } from '../private-files.js';
 import { checkDatabaseFile, fsyncDir, fsyncFile } from './backup.js';
 import { findLiveInstance } from './instance.js';
 
@@ -52,12 +53,12 @@ export function restoreDatabase(options: { backupFile: string; dataDir: string; 
   }
   const problems = checkDatabaseFile(backupFile);
   if (problems.length > 0) throw new RestoreError(`the backup failed its integrity check, nothing was changed: ${problems.join('; ')}`);
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const live = findLiveInstance(dataDir, databaseFile);
   if (live) {
     throw new RestoreError(
       live.reason === 'pid'
-        ? `a server (pid ${live.pid}) is running on ${dataDir}; stop it first (remove ${path.join(dataDir, 'server.pid')} only if no server runs)`
+        ? `a server (pid ${live.pid}) is running on ${dataDir}; stop it first`
         : `${databaseFile} is open in another process; stop the server first`,
     );
   }
@@ -65,7 +66,7 @@ export function restoreDatabase(options: { backupFile: string; dataDir: string; 
   const temp = path.join(path.dirname(databaseFile), `.${path.basename(databaseFile)}.restoring`);
   for (const file of [temp, ...SIDECARS.map((s) => `${temp}${s}`)]) rmSync(file, { force: true });
   try {
-    copyFileSync(backupFile, temp);
+    copyToPrivateFile(backupFile, temp);
     const copyProblems = checkDatabaseFile(temp);
     if (copyProblems.length > 0) throw new RestoreError(`the copied backup failed its integrity check: ${copyProblems.join('; ')}`);
     fsyncFile(temp);
