@@ -13,6 +13,7 @@ import { createTestDatabase, startTestPostgres } from '../server/testing/postgre
 import { fail, parseArgs } from './cli.js';
 import { benchDashboard } from '../server/dashboard/bench.js';
 import { benchRawExport } from '../server/exports/bench.js';
+import { benchExportUnderLoad } from './bench/export-under-load.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
@@ -106,7 +107,7 @@ const score = () => 1 + Math.floor(Math.random() * 5);
 
 /**
  * One citizen's submission as the survey page sends it: answers vary, and each comes from its own
- * phone (its own device marker and user agent), so abuse checks and rollups do their real work.
+ * phone (its own device marker, user agent and address), so abuse checks and rollups do their real work.
  * The id is made as the page makes it (time-ordered); the baseline stores the same bodies.
  */
 function submissionBody(code: string): string {
@@ -122,10 +123,20 @@ function submissionBody(code: string): string {
   });
 }
 
+const byte = () => Math.floor(Math.random() * 256);
+
+/**
+ * Each phone on its own network address too, in the benchmarking range 198.18.0.0/15, handed to the
+ * app as the X-Forwarded-For of a trusted proxy (the load all comes from 127.0.0.1).
+ */
 function citizenRequest(code: string) {
   return (req: autocannon.Request) => ({
     ...req,
-    headers: { ...req.headers, 'user-agent': `Mozilla/5.0 (Linux; Android 10; SM-A${Math.floor(Math.random() * 1e6)})` },
+    headers: {
+      ...req.headers,
+      'user-agent': `Mozilla/5.0 (Linux; Android 10; SM-A${Math.floor(Math.random() * 1e6)})`,
+      'x-forwarded-for': `198.${18 + Math.floor(Math.random() * 2)}.${byte()}.${byte()}`,
+    },
     body: submissionBody(code),
   });
 }
@@ -141,7 +152,7 @@ async function loadApp(dir: string, env: { DATABASE_URL: string }): Promise<auto
   const db = await openDatabase(config);
   const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
   await db.close();
-  const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false' });
+  const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false', TRUST_PROXY: 'true' });
   await waitHealthy(`http://127.0.0.1:${port}`);
   const result = await load({
     url: `http://127.0.0.1:${port}/api/responses`,
@@ -243,7 +254,8 @@ if (typeof flags['dashboard-db'] === 'string') await benchDashboardTimings(flags
 /**
  * `--export-db <file>`: the raw CSV export of the last year's responses from a database seeded with
  * `npm run db:seed -- --responses N`, in a child process (its peak RSS is the export's), against a
- * bare better-sqlite3 scan of the same rows timed in that child.
+ * bare better-sqlite3 scan of the same rows timed in that child; then the p99 of submissions and
+ * /healthz on the real server while it streams that export, against the same load without it.
  */
 async function benchRawExportTimings(file: string) {
   const r = await benchRawExport(file);
@@ -252,6 +264,15 @@ async function benchRawExportTimings(file: string) {
   report('export_raw_csv', r.rows / r.seconds, 'rows/s', r.baselineRows / r.baselineSeconds);
   report('export_raw_csv_peak_rss', r.peakRssMb, 'MB', r.rssAtStartMb);
   report('export_raw_csv_peak_heap', r.peakHeapMb, 'MB');
+  const u = await benchExportUnderLoad(file);
+  if (!asJson) {
+    process.stdout.write(`raw export over HTTP under a steady load: ${(u.exportedBytes / 1e6).toFixed(1)} MB in ${u.exportSeconds.toFixed(1)} s; ${u.during.submissions} submissions during it, ${u.without.submissions} in as long without\n`);
+  }
+  if (u.during.errors + u.without.errors > 0) throw new Error(`${u.during.errors + u.without.errors} failed submissions or probes`);
+  report('submit_p99_without_export', u.without.submitP99, 'ms');
+  report('submit_p99_during_export', u.during.submitP99, 'ms', u.without.submitP99);
+  report('healthz_p99_without_export', u.without.healthP99, 'ms');
+  report('healthz_p99_during_export', u.during.healthP99, 'ms', u.without.healthP99);
 }
 
 if (typeof flags['export-db'] === 'string') await benchRawExportTimings(flags['export-db']);
