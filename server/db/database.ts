@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
+import { touchPrivateFile } from '../private-files.js';
 import type { Database, Db } from './types.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -24,8 +25,12 @@ export interface SqliteOptions {
 
 export class DurabilityError extends Error {}
 
-/** Opens a SQLite file with the pragmas the platform relies on, and asserts synchronous=FULL. */
+/**
+ * Opens a SQLite file with the pragmas the platform relies on, and asserts synchronous=FULL. A new
+ * file (and so its -wal and -shm) is created readable by the server's account only.
+ */
 export function openSqlite(file: string, options: SqliteOptions = {}): AppDatabase {
+  touchPrivateFile(file);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);

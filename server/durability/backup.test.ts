@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,9 @@ async function contentsOf(file: string): Promise<{ ids: string[]; rollups: strin
   }
 }
 
+/** Permission bits of a file or directory, in octal as `ls -l` means them. */
+const modeOf = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
 function corrupt(file: string): void {
   // Overwrite the middle pages: the header still reads, the b-trees do not.
   const size = statSync(file).size;
@@ -95,6 +98,15 @@ describe('backups', () => {
       expect(existsSync(`${result.file}-wal`)).toBe(false);
     }
     expect(readdirSync(path.join(dir, 'b')).sort()).toEqual(['online.sqlite', 'vacuum.sqlite']);
+  });
+
+  it('writes backups readable by the server account only, in a BACKUP_DIR it creates private', async () => {
+    // A backup is the whole database: comments and password hashes. The umask alone would give 0644.
+    await storeResponses(5);
+    const backupDir = path.join(dir, 'backups', 'daily');
+    const online = await backupOpenDatabase(db, path.join(backupDir, 'online.sqlite'));
+    const vacuumed = backupDatabaseFile(dbFile, path.join(backupDir, 'vacuum.sqlite'));
+    expect([modeOf(path.join(dir, 'backups')), modeOf(backupDir), modeOf(online.file), modeOf(vacuumed.file)]).toEqual(['700', '700', '600', '600']);
   });
 
   it('never overwrites an existing file', async () => {
@@ -193,6 +205,17 @@ describe('restore', () => {
     const target = path.join(fresh, 'sipas.sqlite');
     expect(restoreDatabase({ backupFile: backup, dataDir: fresh, databaseFile: target, now: clock.now() }).previousFile).toBeNull();
     expect(await contentsOf(target)).toEqual(await contentsOf(backup));
+  });
+
+  it('makes the restored database and a DATA_DIR it creates private, whatever the backup file allowed', async () => {
+    await storeResponses(4);
+    const backup = backupDatabaseFile(dbFile, path.join(dir, 'backup.sqlite')).file;
+    // A backup copied over by hand, world-readable.
+    chmodSync(backup, 0o644);
+    const fresh = path.join(dir, 'fresh');
+    const target = path.join(fresh, 'sipas.sqlite');
+    restoreDatabase({ backupFile: backup, dataDir: fresh, databaseFile: target, now: clock.now() });
+    expect([modeOf(fresh), modeOf(target)]).toEqual(['700', '600']);
   });
 });
 

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { AppDatabase } from '../db/database.js';
+import { makePrivateDir, touchPrivateFile } from '../private-files.js';
 
 export class BackupError extends Error {}
 
@@ -87,7 +88,7 @@ function publish(partial: string, dest: string, level: IntegrityLevel): number {
 
 function prepareDestination(dest: string): void {
   if (existsSync(dest)) throw new BackupError(`${dest} already exists; choose a new file name`);
-  mkdirSync(path.dirname(dest), { recursive: true });
+  makePrivateDir(path.dirname(dest));
 }
 
 const BUSY = /^SQLITE_(BUSY|LOCKED)/;
@@ -108,6 +109,8 @@ export async function backupOpenDatabase(db: AppDatabase, dest: string, options:
   try {
     for (let attempt = 1; ; attempt++) {
       rmSync(partial, { force: true });
+      // Created private before SQLite writes the whole database into it.
+      touchPrivateFile(partial);
       try {
         await sqlite.backup(partial);
         break;
@@ -137,6 +140,8 @@ export function backupDatabaseFile(source: string, dest: string): BackupResult {
   const partial = partialName(dest);
   try {
     rmSync(partial, { force: true });
+    // Created private before SQLite writes the whole database into it (VACUUM INTO takes an empty file).
+    touchPrivateFile(partial);
     const db = new BetterSqlite3(source, { fileMustExist: true, timeout: 10_000 });
     try {
       db.prepare('VACUUM INTO ?').run(partial);
