@@ -84,6 +84,15 @@ export function createApp(options: AppOptions) {
     });
   }
 
+  // Replies to a signed-in user (accounts, comments, exports, the session itself) stay out of every
+  // browser and proxy cache: set last, over whatever a route set.
+  for (const signedIn of ['/api/admin/*', '/api/auth/*']) {
+    app.use(signedIn, async (c, next) => {
+      await next();
+      c.header('cache-control', 'no-store');
+    });
+  }
+
   // Every admin route needs a signed-in session (and a CSRF token on writes) before its own permission check.
   app.use('/api/admin/*', requireSession(deps));
 

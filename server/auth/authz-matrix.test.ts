@@ -4,7 +4,8 @@
  * Asserts, for each request: no 5xx; callers without the declared guard are refused (401/403) and
  * change nothing; a request naming anything outside the caller's area changes nothing; no response
  * carries data from outside the caller's area that the request did not itself name; a GET changes
- * nothing but the audit log; and every change that is made is in the audit log with its before/after.
+ * nothing but the audit log; every change that is made is in the audit log with its before/after;
+ * and no /api/admin or /api/auth reply may be stored by a browser or proxy cache.
  *
  * A NEW ROUTE needs one entry in SAMPLES below: a function from two "worlds" (see World) to the
  * requests to try. `own` is the caller's world; `other` is another one (the runner also swaps
@@ -402,6 +403,7 @@ class Copies {
 interface Outcome {
   status: number;
   text: string;
+  cacheControl: string | null;
   /** Anything written, the audit log included. */
   changed: boolean;
   /** Anything but the audit log written. */
@@ -418,7 +420,7 @@ async function send(copy: { db: AppDatabase; app: Hono }, caller: Caller, method
   const text = await res.text();
   const stateChanged = snapshot(copy.db) !== before;
   const newAudit = copy.db.sqlite!.prepare('select action, before, after from audit_log where id > ?').all(lastAudit) as Outcome['newAudit'];
-  return { status: res.status, text, stateChanged, changed: stateChanged || newAudit.length > 0, newAudit };
+  return { status: res.status, text, cacheControl: res.headers.get('cache-control'), stateChanged, changed: stateChanged || newAudit.length > 0, newAudit };
 }
 
 function admitted(caller: Caller, guard: RouteGuard): boolean {
@@ -457,6 +459,9 @@ async function checkRoute(fx: Fixture, dir: string, route: DeclaredRoute, sample
         const copy = route.method === 'GET' ? reader : writer;
         const out = await send(copy, caller, route.method, route.path, r);
         if (out.status >= 500) violations.push(`${label} → ${out.status} ${out.text.slice(0, 200)}`);
+        if (/^\/api\/(admin|auth)\//.test(route.path) && out.cacheControl !== 'no-store') {
+          violations.push(`${label} → ${out.status} with Cache-Control ${String(out.cacheControl)}, expected no-store`);
+        }
         const leaked = foreign.filter((m) => out.text.includes(m) && !requestText.includes(m));
         if (leaked.length) violations.push(`${label} → ${out.status} leaks ${leaked.slice(0, 3).join(', ')}`);
         if (!admitted(caller, guard)) {

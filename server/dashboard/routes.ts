@@ -12,15 +12,11 @@ import { weakCriteria } from './weak.js';
 
 /**
  * /api/admin/dashboard/*: read-only views for supervisors and the provincial office, every one
- * scoped to the caller's subtrees in SQL. Replies are private and short-lived.
+ * scoped to the caller's subtrees in SQL.
  */
 export function dashboardRoutes(deps: Deps) {
   const read = requirePermission('dashboard.read');
   return new Hono<AuthEnv>()
-    .use('*', async (c, next) => {
-      await next();
-      c.header('cache-control', 'private, no-store');
-    })
     .get('/options', read, async (c) => c.json(await dashboardOptions(deps, c.get('actor'), parseQuery(c, OptionsQuery))))
     .get('/overview', read, async (c) => c.json(await dashboardOverview(deps, c.get('actor'), parseQuery(c, DashboardFilter))))
     .get('/weak', read, async (c) => c.json(await weakCriteria(deps, c.get('actor'), parseQuery(c, WeakQuery))))

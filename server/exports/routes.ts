@@ -16,7 +16,7 @@ export function exportRoutes(deps: Deps) {
   return new Hono<AuthEnv>()
     .get('/options', run, async (c) => c.json(await exportOptions(deps, c.get('actor'))))
     .get('/report.css', run, (c) =>
-      c.body(REPORT_CSS, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'private, max-age=3600' }),
+      c.body(REPORT_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }),
     )
     .get('/:kind', run, async (c) => {
       const kind = parseWith(ExportKind, c.req.param('kind'), 'path');
@@ -28,7 +28,6 @@ export function exportRoutes(deps: Deps) {
       return c.body(file.body, 200, {
         'content-type': file.contentType,
         'content-disposition': `${disposition}; filename="${file.fileName}"`,
-        'cache-control': 'no-store',
       });
     });
 }

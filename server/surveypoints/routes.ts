@@ -11,9 +11,6 @@ import { parseQuery, readJsonWith } from '../http.js';
 import { pointPoster, pointQrPng, pointQrSvg } from '../qr/pointQr.js';
 import { createSurveyPoint, getSurveyPoint, listSurveyPoints, rotateSurveyPointCode, updateSurveyPoint } from './points.js';
 
-/** Codes can be rotated at any time, so QR files and posters are never served from a cache unchecked. */
-const NO_CACHE = 'private, no-cache';
-
 /** /api/admin/survey-points: the QR codes of counters and centres, their posters, and code rotation. */
 export function surveyPointRoutes(deps: Deps) {
   const read = requirePermission('surveys.read');
@@ -36,7 +33,6 @@ export function surveyPointRoutes(deps: Deps) {
       return c.body(qr.body, 200, {
         'content-type': 'image/svg+xml; charset=utf-8',
         'content-disposition': `inline; filename="${qr.fileName}"`,
-        'cache-control': NO_CACHE,
       });
     })
     .get('/:id/qr.png', read, async (c) => {
@@ -45,12 +41,11 @@ export function surveyPointRoutes(deps: Deps) {
       return c.body(new Uint8Array(qr.body), 200, {
         'content-type': 'image/png',
         'content-disposition': `inline; filename="${qr.fileName}"`,
-        'cache-control': NO_CACHE,
       });
     })
     .get('/:id/poster', read, async (c) => {
       const { size } = parseQuery(c, QrQuery);
       const page = await pointPoster(deps, c.get('actor'), c.req.param('id'), size);
-      return c.html(page, 200, { 'cache-control': NO_CACHE });
+      return c.html(page);
     });
 }
