@@ -13,15 +13,17 @@ import {
   type ChartOptions,
   type Plugin,
 } from 'chart.js';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { labelChars, wrapLabel, type ChartLabel } from './chart-labels.js';
 
 // Only what the admin charts use, so the bundle carries no other controllers.
 ChartJs.register(BarController, LineController, BarElement, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
 
 export type ChartKind = 'bar' | 'line';
 
-/** A category label; several strings are drawn as lines. */
-export type ChartLabel = string | string[];
+/** Lines of one category label on a horizontal bar chart, and the height each line needs. */
+const MAX_LABEL_LINES = 3;
+const LINE_PX = 15;
 
 /** A horizontal or vertical reference line at `value` on the value axis (the target index). */
 export interface ReferenceLine {
@@ -81,17 +83,34 @@ function referencePlugin<K extends ChartKind>(line: ReferenceLine | undefined, h
  * image with a text label for assistive technology, and every chart has a table with its numbers.
  */
 export function Chart<K extends ChartKind>({ kind, data, options, label, height = 280, reference, onSelect }: ChartProps<K>) {
+  const box = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<ChartJs<K, (number | null)[], ChartLabel> | null>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const horizontal = (options as { indexAxis?: string } | undefined)?.indexAxis === 'y';
+
+  // A horizontal chart's category labels are wrapped to the width it has (a phone gives it little).
+  const [boxWidth, setBoxWidth] = useState(0);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    // In steps of 20 px, so a resize by a few pixels does not redraw.
+    const measure = () => setBoxWidth(Math.round(el.clientWidth / 20) * 20);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const labels = horizontal && boxWidth > 0 ? data.labels?.map((l) => wrapLabel(l, labelChars(boxWidth), MAX_LABEL_LINES)) : data.labels;
+  const lines = Math.max(1, ...(labels ?? []).map((l) => (Array.isArray(l) ? l.length : 1)));
+  const fitted = horizontal ? Math.max(height, (labels?.length ?? 0) * (lines * LINE_PX + 12) + 60) : height;
 
   useEffect(() => {
-    if (!canvas.current) return;
-    const horizontal = (options as { indexAxis?: string } | undefined)?.indexAxis === 'y';
+    if (!canvas.current || boxWidth === 0) return;
     const created = new ChartJs<K, (number | null)[], ChartLabel>(canvas.current, {
       type: kind,
-      data,
+      data: { ...data, ...(labels && { labels }) },
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -113,10 +132,10 @@ export function Chart<K extends ChartKind>({ kind, data, options, label, height 
       created.destroy();
       chart.current = null;
     };
-  }, [kind, JSON.stringify(data), JSON.stringify(options), reference?.value, reference?.label]);
+  }, [kind, JSON.stringify(data), JSON.stringify(labels), JSON.stringify(options), reference?.value, reference?.label, boxWidth === 0]);
 
   return (
-    <div class="chart" style={{ height: `${height}px` }}>
+    <div ref={box} class="chart" style={{ height: `${fitted}px` }}>
       <canvas ref={canvas} role="img" aria-label={label} />
     </div>
   );

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiKey, ApiKeyCreated } from '../../../../schema/admin.js';
 import { api } from '../../api.js';
 import { UnitPicker, type PickedUnit } from '../../components/UnitPicker.js';
+import { TableBox } from '../../components/TableBox.js';
 import { Await, Checkbox, ErrorNotice, fieldErrors, Form, PageTitle, SecretOnce, TextField, useLoad, useSubmit } from '../../components/ui.js';
 import { useWords } from '../../i18n.js';
 import { useSession } from '../../session.js';
@@ -48,7 +49,7 @@ function KeyTable({ keys, onChange }: { keys: ApiKey[]; onChange(): void }) {
   return (
     <>
       {revoke.error && <ErrorNotice error={revoke.error} />}
-      <div class="table-box" role="region" aria-label={w.t('apiKeysTitle')} tabIndex={0}>
+      <TableBox label={w.t('apiKeysTitle')} cards>
         <table>
           <thead>
             <tr>
@@ -94,7 +95,7 @@ function KeyTable({ keys, onChange }: { keys: ApiKey[]; onChange(): void }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableBox>
     </>
   );
 }

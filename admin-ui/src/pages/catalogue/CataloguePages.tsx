@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Staff } from '../../../../schema/admin.js';
 import { api } from '../../api.js';
+import { TableBox } from '../../components/TableBox.js';
 import { Await, Checkbox, fieldErrors, Form, PageTitle, Pager, SelectField, StatusBadge, TextField, useLoad, useSubmit } from '../../components/ui.js';
 import { useWords } from '../../i18n.js';
 import { useSession } from '../../session.js';
@@ -98,7 +99,7 @@ function CataloguePage({ kind }: { kind: Kind }) {
             <p class="muted">{w.t('none')}</p>
           ) : (
             <>
-              <div class="table-box" role="region" aria-label={title} tabIndex={0}>
+              <TableBox label={title} cards={kind === 'procedures'}>
                 <table>
                   <thead>
                     <tr>
@@ -131,7 +132,7 @@ function CataloguePage({ kind }: { kind: Kind }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableBox>
               <Pager offset={offset} limit={LIMIT} total={data.total} onPage={setOffset} />
             </>
           )

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { CHANNELS, type Channel } from '../../../../schema/survey.js';
 import type { DashboardOptions } from '../../../../schema/dashboard.js';
 import { Link, useDash } from './shared.js';
@@ -73,8 +73,24 @@ function Select({ id, label, value, onChange, children }: { id: string; label: s
   );
 }
 
+/** Phones fold the filters behind their summary, so the figures are on the first screen. */
+const PHONE = '(max-width: 599px)';
+
+function useFoldedOnPhones(): [boolean, (open: boolean) => void] {
+  const [open, setOpen] = useState(() => !window.matchMedia(PHONE).matches);
+  useEffect(() => {
+    const media = window.matchMedia(PHONE);
+    // Wider screens have no summary to open them with.
+    const onChange = () => !media.matches && setOpen(true);
+    media.addEventListener('change', onChange);
+    return () => media.removeEventListener('change', onChange);
+  }, []);
+  return [open, setOpen];
+}
+
 export function FilterBar() {
   const { w, view, params, options, go } = useDash();
+  const [open, setOpen] = useFoldedOnPhones();
   const set = (key: string, value: string | undefined, extra: Record<string, string | undefined> = {}) => go(hrefFor(view, params, { [key]: value, ...extra }));
   const period = params.period ?? 'quarter';
   const [from, setFrom] = useState(params.from ?? '');
@@ -109,114 +125,117 @@ export function FilterBar() {
 
   return (
     <section class="filters" aria-label={w.t('filters')}>
-      <div class="filter-row">
-        <Select id="f-period" label={w.t('period')} value={period} onChange={(v) => set('period', v, { at: undefined, from: undefined, to: undefined })}>
-          <option value="month">{w.t('month')}</option>
-          <option value="quarter">{w.t('quarter')}</option>
-          <option value="year">{w.t('year')}</option>
-          <option value="custom">{w.t('custom')}</option>
-        </Select>
-        {period !== 'custom' ? (
-          <Select
-            id="f-at"
-            label={w.t(period as 'month' | 'quarter' | 'year')}
-            value={params.at ?? anchors(period as 'month', options.today, w)[0]!.value}
-            onChange={(v) => set('at', v)}
-          >
-            {anchors(period as 'month' | 'quarter' | 'year', options.today, w).map((a) => (
-              <option key={a.value} value={a.value}>
-                {a.label}
+      <details class="filter-fold" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary>{chips.length > 0 ? `${w.t('filters')} (${chips.length})` : w.t('filters')}</summary>
+        <div class="filter-row">
+          <Select id="f-period" label={w.t('period')} value={period} onChange={(v) => set('period', v, { at: undefined, from: undefined, to: undefined })}>
+            <option value="month">{w.t('month')}</option>
+            <option value="quarter">{w.t('quarter')}</option>
+            <option value="year">{w.t('year')}</option>
+            <option value="custom">{w.t('custom')}</option>
+          </Select>
+          {period !== 'custom' ? (
+            <Select
+              id="f-at"
+              label={w.t(period as 'month' | 'quarter' | 'year')}
+              value={params.at ?? anchors(period as 'month', options.today, w)[0]!.value}
+              onChange={(v) => set('at', v)}
+            >
+              {anchors(period as 'month' | 'quarter' | 'year', options.today, w).map((a) => (
+                <option key={a.value} value={a.value}>
+                  {a.label}
+                </option>
+              ))}
+            </Select>
+          ) : (
+            <form
+              class="custom-range"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (from && to) go(hrefFor(view, params, { from, to }));
+              }}
+            >
+              <div class="field">
+                <label for="f-from">{w.t('from')}</label>
+                <input id="f-from" type="date" value={from} max={options.today} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
+              </div>
+              <div class="field">
+                <label for="f-to">{w.t('to')}</label>
+                <input id="f-to" type="date" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+              </div>
+              <button type="submit" class="secondary">
+                {w.t('apply')}
+              </button>
+            </form>
+          )}
+          {options.units.length > 1 && (
+            <Select id="f-unit" label={w.t('unit')} value={params.unitId ?? ''} onChange={(v) => set('unitId', v, { counterId: undefined })}>
+              <option value="">{options.unit ? options.unit.name : w.t('allUnits')}</option>
+              {options.units
+                .filter((u) => u.id !== options.unit?.id)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {`${'\u00a0\u00a0'.repeat(depth.get(u.id) ?? 0)}${u.name}`}
+                  </option>
+                ))}
+            </Select>
+          )}
+          <Select id="f-instrument" label={w.t('instrument')} value={params.instrumentId ?? ''} onChange={(v) => set('instrumentId', v, { criterion: undefined, measure: undefined })}>
+            <option value="">{w.t('autoInstrument')}</option>
+            {options.instruments.map((i) => (
+              <option key={i.id} value={i.id}>
+                {w.text(i.title)}
               </option>
             ))}
           </Select>
-        ) : (
-          <form
-            class="custom-range"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (from && to) go(hrefFor(view, params, { from, to }));
-            }}
-          >
-            <div class="field">
-              <label for="f-from">{w.t('from')}</label>
-              <input id="f-from" type="date" value={from} max={options.today} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
-            </div>
-            <div class="field">
-              <label for="f-to">{w.t('to')}</label>
-              <input id="f-to" type="date" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
-            </div>
-            <button type="submit" class="secondary">
-              {w.t('apply')}
-            </button>
-          </form>
-        )}
-        {options.units.length > 1 && (
-          <Select id="f-unit" label={w.t('unit')} value={params.unitId ?? ''} onChange={(v) => set('unitId', v, { counterId: undefined })}>
-            <option value="">{options.unit ? options.unit.name : w.t('allUnits')}</option>
-            {options.units
-              .filter((u) => u.id !== options.unit?.id)
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {`${'\u00a0\u00a0'.repeat(depth.get(u.id) ?? 0)}${u.name}`}
-                </option>
-              ))}
+          <Select id="f-counter" label={w.t('counter')} value={params.counterId ?? ''} onChange={(v) => set('counterId', v)}>
+            <option value="">{w.t('all')}</option>
+            {counters.map((c) => (
+              <option key={c.id} value={c.id}>
+                {holders.length > 1 ? `${unitName.get(c.unitId) ?? ''} · ${c.name}` : c.name}
+              </option>
+            ))}
           </Select>
-        )}
-        <Select id="f-instrument" label={w.t('instrument')} value={params.instrumentId ?? ''} onChange={(v) => set('instrumentId', v, { criterion: undefined, measure: undefined })}>
-          <option value="">{w.t('autoInstrument')}</option>
-          {options.instruments.map((i) => (
-            <option key={i.id} value={i.id}>
-              {w.text(i.title)}
-            </option>
-          ))}
-        </Select>
-        <Select id="f-counter" label={w.t('counter')} value={params.counterId ?? ''} onChange={(v) => set('counterId', v)}>
-          <option value="">{w.t('all')}</option>
-          {counters.map((c) => (
-            <option key={c.id} value={c.id}>
-              {holders.length > 1 ? `${unitName.get(c.unitId) ?? ''} · ${c.name}` : c.name}
-            </option>
-          ))}
-        </Select>
-        <Select id="f-field" label={w.t('field')} value={params.field ?? ''} onChange={(v) => set('field', v)}>
-          <option value="">{w.t('all')}</option>
-          {fields.map((f) => (
-            <option key={f} value={f}>
-              {f}
-            </option>
-          ))}
-        </Select>
-        <Select id="f-procedure" label={w.t('procedure')} value={params.procedureId ?? ''} onChange={(v) => set('procedureId', v)}>
-          <option value="">{w.t('all')}</option>
-          {fields.map((f) => (
-            <optgroup key={f} label={f}>
-              {options.procedures
-                .filter((p) => p.field === f)
-                .map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {`${p.code} ${p.name}`}
-                  </option>
-                ))}
-            </optgroup>
-          ))}
-        </Select>
-        <Select id="f-staff" label={w.t('staff')} value={params.staffId ?? ''} onChange={(v) => set('staffId', v)}>
-          <option value="">{w.t('all')}</option>
-          {options.staff.map((s) => (
-            <option key={s.id} value={s.id}>
-              {`${s.name} (${s.code})`}
-            </option>
-          ))}
-        </Select>
-        <Select id="f-channel" label={w.t('channel')} value={params.channel ?? ''} onChange={(v) => set('channel', v)}>
-          <option value="">{w.t('all')}</option>
-          {CHANNELS.map((c) => (
-            <option key={c} value={c}>
-              {w.channel(c)}
-            </option>
-          ))}
-        </Select>
-      </div>
+          <Select id="f-field" label={w.t('field')} value={params.field ?? ''} onChange={(v) => set('field', v)}>
+            <option value="">{w.t('all')}</option>
+            {fields.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </Select>
+          <Select id="f-procedure" label={w.t('procedure')} value={params.procedureId ?? ''} onChange={(v) => set('procedureId', v)}>
+            <option value="">{w.t('all')}</option>
+            {fields.map((f) => (
+              <optgroup key={f} label={f}>
+                {options.procedures
+                  .filter((p) => p.field === f)
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {`${p.code} ${p.name}`}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </Select>
+          <Select id="f-staff" label={w.t('staff')} value={params.staffId ?? ''} onChange={(v) => set('staffId', v)}>
+            <option value="">{w.t('all')}</option>
+            {options.staff.map((s) => (
+              <option key={s.id} value={s.id}>
+                {`${s.name} (${s.code})`}
+              </option>
+            ))}
+          </Select>
+          <Select id="f-channel" label={w.t('channel')} value={params.channel ?? ''} onChange={(v) => set('channel', v)}>
+            <option value="">{w.t('all')}</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {w.channel(c)}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </details>
       {chips.length > 0 && (
         <div class="chips">
           <span class="muted">{w.t('activeFilters')}:</span>

@@ -1,8 +1,9 @@
 import type { Overview as OverviewData, OverviewRow } from '../../../../schema/dashboard.js';
 import { Chart } from '../../components/Chart.js';
+import { TableBox } from '../../components/TableBox.js';
 import { useApi } from './api.js';
 import { COLORS } from './colors.js';
-import { ContextLine, Flags, IntervalText, Link, Status, TableBox, useDash } from './shared.js';
+import { ContextLine, Flags, IntervalText, Link, Status, useDash } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
 
 function Change({ row }: { row: OverviewRow }) {
@@ -116,7 +117,7 @@ export function OverviewView() {
                       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                     }}
                   />
-                  <TableBox label={w.t('scoresTable')}>
+                  <TableBox label={w.t('scoresTable')} cards>
                     <table class="scores">
                       <caption class="sr-only">{w.t('scoresTable')}</caption>
                       <thead>

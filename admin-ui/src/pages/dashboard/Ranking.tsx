@@ -1,8 +1,9 @@
 import type { Ranking as RankingData, RankingSort } from '../../../../schema/dashboard.js';
 import { Chart } from '../../components/Chart.js';
+import { TableBox } from '../../components/TableBox.js';
 import { useApi } from './api.js';
 import { COLORS } from './colors.js';
-import { ContextLine, Flags, IntervalText, Link, Status, TableBox, useDash } from './shared.js';
+import { ContextLine, Flags, IntervalText, Link, Status, useDash } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
 
 function SortHeader({ column, label, data, num }: { column: RankingSort; label: string; data: RankingData; num?: boolean }) {
@@ -100,8 +101,8 @@ export function RankingView() {
                     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                   }}
                 />
-                <TableBox label={w.t('rankingTable')}>
-                  <table class="ranking">
+                <TableBox label={w.t('rankingTable')} cards>
+                  <table class="ranking sortable">
                     <caption class="sr-only">{`${w.t('rankingTable')} — ${measureLabel}`}</caption>
                     <thead>
                       <tr>

@@ -1,9 +1,10 @@
 import type { Trends as TrendsData } from '../../../../schema/dashboard.js';
 import { Chart } from '../../components/Chart.js';
+import { TableBox } from '../../components/TableBox.js';
 import { useApi } from './api.js';
 import { COLORS, heatColors } from './colors.js';
 import type { Words } from './i18n.js';
-import { ContextLine, Link, Status, TableBox, useDash, WEEKDAYS } from './shared.js';
+import { ContextLine, Link, Status, useDash, WEEKDAYS } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
 
 function periodLabel(period: string, w: Words): string {

@@ -1,9 +1,10 @@
 import type { WeakItem, WeakList, WeakWhere } from '../../../../schema/dashboard.js';
 import { Chart } from '../../components/Chart.js';
+import { TableBox } from '../../components/TableBox.js';
 import { useApi } from './api.js';
 import { COLORS } from './colors.js';
 import type { Words } from './i18n.js';
-import { ContextLine, Flags, IntervalText, Link, Status, TableBox, useDash } from './shared.js';
+import { ContextLine, Flags, IntervalText, Link, Status, useDash } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
 
 /** "Trung tâm … · Quầy 3 – Đất đai, xây dựng · Lĩnh vực Đất đai · 1.012753 Đăng ký đất đai…"; the view's own unit goes without saying. */
@@ -78,7 +79,7 @@ export function WeakView() {
                     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                   }}
                 />
-                <TableBox label={w.t('weakTable')}>
+                <TableBox label={w.t('weakTable')} cards>
                   <table class="weak" aria-describedby="weak-rule">
                     <caption class="sr-only">{w.t('weakTable')}</caption>
                     <thead>

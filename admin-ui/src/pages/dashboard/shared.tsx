@@ -105,15 +105,6 @@ export function IntervalText({ score }: { score: Score }) {
   return <span class="muted">—</span>;
 }
 
-/** A scrollable table region that keyboard users can reach (axe: scrollable-region-focusable). */
-export function TableBox({ label, children }: { label: string; children: ComponentChildren }) {
-  return (
-    <div class="table-box" role="region" aria-label={label} tabIndex={0}>
-      {children}
-    </div>
-  );
-}
-
 /** The period and scope line every view shows under its title. */
 export function ContextLine({ ctx }: { ctx: ViewContext }) {
   const { w } = useDash();

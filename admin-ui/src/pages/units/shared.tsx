@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { PARENT_KINDS, UNIT_KINDS } from '../../../../schema/admin-model.js';
 import type { Counter, Unit, UnitKind } from '../../../../schema/admin.js';
 import { api } from '../../api.js';
+import { TableBox } from '../../components/TableBox.js';
 import { fieldErrors, Form, SelectField, StatusBadge, TextField, useSubmit } from '../../components/ui.js';
 import { useWords } from '../../i18n.js';
 import { Link } from '../../router.js';
@@ -10,7 +11,7 @@ export function UnitTable({ units }: { units: Unit[] }) {
   const w = useWords();
   if (units.length === 0) return <p class="muted">{w.t('none')}</p>;
   return (
-    <div class="table-box" role="region" aria-label={w.t('unitsTitle')} tabIndex={0}>
+    <TableBox label={w.t('unitsTitle')} cards>
       <table>
         <thead>
           <tr>
@@ -37,7 +38,7 @@ export function UnitTable({ units }: { units: Unit[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
 

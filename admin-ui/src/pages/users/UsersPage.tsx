@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api.js';
+import { TableBox } from '../../components/TableBox.js';
 import { Await, PageTitle, Pager, StatusBadge, TextField, useLoad } from '../../components/ui.js';
 import { useWords } from '../../i18n.js';
 import { Link } from '../../router.js';
@@ -38,7 +39,7 @@ export function UsersPage() {
       <Await loaded={users}>
         {(data) => (
           <>
-            <div class="table-box" role="region" aria-label={w.t('usersTitle')} tabIndex={0}>
+            <TableBox label={w.t('usersTitle')} cards>
               <table>
                 <thead>
                   <tr>
@@ -70,7 +71,7 @@ export function UsersPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableBox>
             <Pager offset={offset} limit={LIMIT} total={data.total} onPage={setOffset} />
           </>
         )}
