@@ -1,11 +1,15 @@
 import { z } from 'zod';
 
-export const LocalizedText = z.object({ vi: z.string().min(1), en: z.string().min(1) });
+const Wording = z.string().trim().min(1, 'required').max(1000);
+export const LocalizedText = z.object({ vi: Wording, en: Wording });
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
 /** S = service delivery, P = policy (S23); counter instruments have only S. */
 export const PartCode = z.enum(['S', 'P']);
 export type PartCode = z.infer<typeof PartCode>;
+
+/** Item and factor codes: QUAY.1, S17.3.2, S23.S.1 — letters and digits in dot-separated groups. */
+const DottedCode = (example: string) => z.string().max(40).regex(/^[A-Z0-9]+(\.[A-Z0-9]+)+$/, `codes look like ${example}`);
 
 /**
  * One question. `criterion` items are scored and rolled up into their factor; `factor_sat` is the
@@ -14,7 +18,7 @@ export type PartCode = z.infer<typeof PartCode>;
  * 5-point averages.
  */
 export const Item = z.object({
-  code: z.string().regex(/^[A-Z0-9]+(\.[A-Z0-9]+)+$/, 'criterion codes look like QUAY.1 or S17.3.2'),
+  code: DottedCode('QUAY.1 or S17.3.2'),
   role: z.enum(['criterion', 'factor_sat', 'overall']),
   scale: z.enum(['scale5', 'binary']).default('scale5'),
   factor: z.string().nullable(),
@@ -23,11 +27,16 @@ export const Item = z.object({
   short: LocalizedText.optional(),
   /** Whether "Không có ý kiến / không áp dụng" is offered (always true for the counter survey). */
   allowNa: z.boolean().default(true),
+  /**
+   * Whether the survey page insists on an answer ("Không có ý kiến" counts as one) before moving on.
+   * Absent means required, as every item of the built-in instruments is; false lets the citizen skip it.
+   */
+  required: z.boolean().optional(),
 });
 export type Item = z.infer<typeof Item>;
 
 export const Factor = z.object({
-  code: z.string().min(1),
+  code: DottedCode('QUAY.F2 or S23.S.1'),
   part: PartCode,
   title: LocalizedText,
   /** Which of the five SIPAS service factors (1–5) this is, so different instruments line up in the factor view. */
@@ -42,13 +51,16 @@ export const DemographicsSpec = z.object({
 });
 
 export const InstrumentDefinition = z.object({
-  code: z.string().regex(/^[A-Z0-9]+$/),
+  code: z.string().regex(/^[A-Z0-9]{2,16}$/, '2–16 capital letters or digits'),
   version: z.number().int().positive(),
   title: LocalizedText,
+  /** Shown on the survey's start screen instead of the standard introduction. */
+  intro: LocalizedText.optional(),
   methodologyVersion: z.string().min(1),
   parts: z.array(z.object({ code: PartCode, title: LocalizedText })).min(1),
-  factors: z.array(Factor).min(1),
-  items: z.array(Item).min(1),
+  /** Empty only in a draft being written: publishing needs at least one criterion (validate.ts). */
+  factors: z.array(Factor).max(60),
+  items: z.array(Item).max(300),
   comment: z.object({ enabled: z.boolean(), prompt: LocalizedText }),
   demographics: DemographicsSpec.nullable(),
 });

@@ -101,7 +101,15 @@ export interface InstrumentTable {
   definition: string;
   methodology_version: string;
   created_at: string;
+  /** The province whose officers edit it; null for a built-in version every province may use. */
+  owner_unit_id: string | null;
+  /** 'draft': edited in place, never served; 'published': frozen. */
+  status: Generated<InstrumentStatus>;
+  updated_at: string | null;
+  published_at: string | null;
 }
+
+export type InstrumentStatus = 'draft' | 'published';
 
 export type SurveyPointStatus = 'open' | 'closed';
 

@@ -1,4 +1,4 @@
-import type { Factor, InstrumentDefinition, Item, LocalizedText } from '../../schema/instrument.js';
+import { instrumentId, type Factor, type InstrumentDefinition, type Item, type LocalizedText } from '../../schema/instrument.js';
 
 /**
  * The built-in instruments (shared/sipas/methodology.md §3). Criterion wording of S17 and S23 is
@@ -125,6 +125,65 @@ export const S17_V1: InstrumentDefinition = {
   demographics: { ageBand: true, gender: true, firstVisit: true },
 };
 
+/** The service part's criteria of S23 (§3.2), shared by the service-only and the two-part instruments. */
+const S23_SERVICE_CRITERIA: readonly Item[] = [
+  criterion(
+    'S23.S.1.1',
+    'S23.S.1',
+    'Trung tâm Phục vụ hành chính công/Bộ phận Một cửa có biển hiệu, chỉ dẫn rõ ràng, dễ tìm, dễ thấy',
+    'Clear signage, easy to find',
+  ),
+  criterion('S23.S.1.2', 'S23.S.1', 'Có đủ chỗ ngồi chờ, bàn giải quyết công việc, bàn viết cho người dân', 'Enough seats and desks'),
+  criterion(
+    'S23.S.1.3',
+    'S23.S.1',
+    'Có trang thiết bị đầy đủ, chất lượng tốt, giúp người dân giải quyết công việc thuận lợi',
+    'Adequate, good equipment',
+  ),
+  criterion('S23.S.2.1', 'S23.S.2', 'Thủ tục hành chính được công khai đầy đủ, chính xác, dễ tìm hiểu', 'Procedures published properly'),
+  criterion('S23.S.2.2', 'S23.S.2', 'Thành phần hồ sơ phải nộp đúng quy định', 'Documents as regulated'),
+  criterion('S23.S.2.3', 'S23.S.2', 'Phí, lệ phí phải nộp đúng quy định', 'Fees as regulated'),
+  criterion('S23.S.2.4', 'S23.S.2', 'Thời gian giải quyết đúng quy định', 'Time as regulated'),
+  criterion('S23.S.3.1', 'S23.S.3', 'Công chức có thái độ lịch sự, tôn trọng', 'Polite, respectful'),
+  criterion('S23.S.3.2', 'S23.S.3', 'Công chức lắng nghe, trả lời, giải thích đầy đủ', 'Listens and explains'),
+  criterion('S23.S.3.3', 'S23.S.3', 'Công chức hướng dẫn tận tình, dễ hiểu', 'Guides clearly'),
+  criterion('S23.S.3.4', 'S23.S.3', 'Công chức không gây phiền hà, nhũng nhiễu', 'No harassment'),
+  criterion('S23.S.4.1', 'S23.S.4', 'Kết quả nhận được đúng quy định', 'Result as regulated'),
+  criterion('S23.S.4.2', 'S23.S.4', 'Kết quả có thông tin đầy đủ, chính xác', 'Complete, accurate result'),
+  criterion('S23.S.5.1', 'S23.S.5', 'Có hình thức tiếp nhận góp ý, phản ánh, kiến nghị; dễ thực hiện', 'Feedback channel, easy'),
+  criterion(
+    'S23.S.5.2',
+    'S23.S.5',
+    'Góp ý, phản ánh, kiến nghị được tiếp nhận, xử lý, trả lời kịp thời',
+    'Handled and answered promptly',
+  ),
+];
+
+const POLICY_PART = {
+  code: 'P' as const,
+  title: t('Xây dựng, tổ chức thực hiện chính sách', 'Policy making and implementation'),
+};
+
+/** The four policy factors of S23 (§3.2; names and wording unverified). */
+const S23_POLICY_FACTORS: readonly Factor[] = [
+  { code: 'S23.P.1', part: 'P', title: t('Trách nhiệm giải trình', 'Accountability') },
+  { code: 'S23.P.2', part: 'P', title: t('Sự tham gia của người dân', "Citizens' participation") },
+  { code: 'S23.P.3', part: 'P', title: t('Chất lượng chính sách', 'Policy quality') },
+  { code: 'S23.P.4', part: 'P', title: t('Kết quả thực hiện chính sách', 'Policy outcomes') },
+];
+
+/** Two reconstructed contents per policy factor (wording unverified, like every S23 item). */
+const S23_POLICY_CRITERIA: readonly Item[] = [
+  criterion('S23.P.1.1', 'S23.P.1', 'Chính quyền giải thích rõ ràng, đầy đủ về chính sách khi người dân quan tâm', 'Policy explained clearly when asked'),
+  criterion('S23.P.1.2', 'S23.P.1', 'Người dân biết nơi phản ánh, kiến nghị về chính sách và được trả lời', 'Citizens know where to raise policy concerns'),
+  criterion('S23.P.2.1', 'S23.P.2', 'Người dân được lấy ý kiến khi xây dựng chính sách', 'Citizens are consulted on policy'),
+  criterion('S23.P.2.2', 'S23.P.2', 'Ý kiến đóng góp của người dân được tiếp thu, phản hồi', 'Contributions are taken up and answered'),
+  criterion('S23.P.3.1', 'S23.P.3', 'Chính sách phù hợp với thực tế và nhu cầu của người dân', 'Policy fits reality and needs'),
+  criterion('S23.P.3.2', 'S23.P.3', 'Chính sách được công bố công khai, dễ tiếp cận, dễ hiểu', 'Policy is public and easy to understand'),
+  criterion('S23.P.4.1', 'S23.P.4', 'Chính sách được tổ chức thực hiện kịp thời, đúng quy định', 'Policy carried out on time, as regulated'),
+  criterion('S23.P.4.2', 'S23.P.4', 'Chính sách mang lại lợi ích thiết thực cho người dân', 'Policy brings real benefits'),
+];
+
 /** S23, service part only (QĐ 1001/QĐ-BNV, 11/12/2023): the counter survey does not ask the policy part. */
 export const S23S_V1: InstrumentDefinition = {
   code: 'S23S',
@@ -136,38 +195,7 @@ export const S23S_V1: InstrumentDefinition = {
   methodologyVersion: METHODOLOGY_VERSION,
   parts: [SERVICE_PART],
   factors: SIPAS_FACTORS.map((f) => sipasFactor('S23.S', f.n)),
-  items: [
-    criterion(
-      'S23.S.1.1',
-      'S23.S.1',
-      'Trung tâm Phục vụ hành chính công/Bộ phận Một cửa có biển hiệu, chỉ dẫn rõ ràng, dễ tìm, dễ thấy',
-      'Clear signage, easy to find',
-    ),
-    criterion('S23.S.1.2', 'S23.S.1', 'Có đủ chỗ ngồi chờ, bàn giải quyết công việc, bàn viết cho người dân', 'Enough seats and desks'),
-    criterion(
-      'S23.S.1.3',
-      'S23.S.1',
-      'Có trang thiết bị đầy đủ, chất lượng tốt, giúp người dân giải quyết công việc thuận lợi',
-      'Adequate, good equipment',
-    ),
-    criterion('S23.S.2.1', 'S23.S.2', 'Thủ tục hành chính được công khai đầy đủ, chính xác, dễ tìm hiểu', 'Procedures published properly'),
-    criterion('S23.S.2.2', 'S23.S.2', 'Thành phần hồ sơ phải nộp đúng quy định', 'Documents as regulated'),
-    criterion('S23.S.2.3', 'S23.S.2', 'Phí, lệ phí phải nộp đúng quy định', 'Fees as regulated'),
-    criterion('S23.S.2.4', 'S23.S.2', 'Thời gian giải quyết đúng quy định', 'Time as regulated'),
-    criterion('S23.S.3.1', 'S23.S.3', 'Công chức có thái độ lịch sự, tôn trọng', 'Polite, respectful'),
-    criterion('S23.S.3.2', 'S23.S.3', 'Công chức lắng nghe, trả lời, giải thích đầy đủ', 'Listens and explains'),
-    criterion('S23.S.3.3', 'S23.S.3', 'Công chức hướng dẫn tận tình, dễ hiểu', 'Guides clearly'),
-    criterion('S23.S.3.4', 'S23.S.3', 'Công chức không gây phiền hà, nhũng nhiễu', 'No harassment'),
-    criterion('S23.S.4.1', 'S23.S.4', 'Kết quả nhận được đúng quy định', 'Result as regulated'),
-    criterion('S23.S.4.2', 'S23.S.4', 'Kết quả có thông tin đầy đủ, chính xác', 'Complete, accurate result'),
-    criterion('S23.S.5.1', 'S23.S.5', 'Có hình thức tiếp nhận góp ý, phản ánh, kiến nghị; dễ thực hiện', 'Feedback channel, easy'),
-    criterion(
-      'S23.S.5.2',
-      'S23.S.5',
-      'Góp ý, phản ánh, kiến nghị được tiếp nhận, xử lý, trả lời kịp thời',
-      'Handled and answered promptly',
-    ),
-  ],
+  items: [...S23_SERVICE_CRITERIA],
   comment: { enabled: true, prompt: t('Ý kiến khác của Ông/Bà (không bắt buộc)', 'Other comments (optional)') },
   demographics: { ageBand: true, gender: true, firstVisit: true },
 };
@@ -233,5 +261,66 @@ export const QUAY_V1: InstrumentDefinition = {
   demographics: { ageBand: true, gender: true, firstVisit: true },
 };
 
+/**
+ * S23, both parts (QĐ 1001/QĐ-BNV; methodology §3.2 and §4): the policy part (four factors) and the
+ * service part (the five service factors). Each part's index is the mean of its factors, and the
+ * overall index the mean of the two parts, not of the nine factors.
+ */
+export const S23_V1: InstrumentDefinition = {
+  code: 'S23',
+  version: 1,
+  title: t(
+    'Phiếu khảo sát sự hài lòng của người dân, tổ chức (SIPAS 2023–2026, hai phần)',
+    'Satisfaction of citizens and organisations (SIPAS 2023–2026, both parts)',
+  ),
+  methodologyVersion: METHODOLOGY_VERSION,
+  parts: [POLICY_PART, SERVICE_PART],
+  factors: [...S23_POLICY_FACTORS, ...SIPAS_FACTORS.map((f) => sipasFactor('S23.S', f.n))],
+  items: [...S23_POLICY_CRITERIA, ...S23_SERVICE_CRITERIA],
+  comment: { enabled: true, prompt: t('Ý kiến khác của Ông/Bà (không bắt buộc)', 'Other comments (optional)') },
+  demographics: { ageBand: true, gender: true, firstVisit: true },
+};
+
 /** Installed on every database at start-up; the id of each is `<code>@<version>`. */
-export const BUILTIN_INSTRUMENTS: readonly InstrumentDefinition[] = [QUAY_V1, S17_V1, S23S_V1];
+export const BUILTIN_INSTRUMENTS: readonly InstrumentDefinition[] = [QUAY_V1, S17_V1, S23S_V1, S23_V1];
+
+/** What a province may start a questionnaire of its own from: a built-in instrument, or nothing. */
+export const TEMPLATES: Readonly<Record<'QUAY' | 'S17' | 'S23S' | 'S23', InstrumentDefinition>> = {
+  QUAY: QUAY_V1,
+  S17: S17_V1,
+  S23S: S23S_V1,
+  S23: S23_V1,
+};
+
+/** An empty questionnaire: the service part with one factor to put criteria in, and the comment box. */
+export function emptyDefinition(code: string): InstrumentDefinition {
+  return {
+    code,
+    version: 1,
+    title: t('Phiếu khảo sát mức độ hài lòng', 'Satisfaction survey'),
+    methodologyVersion: METHODOLOGY_VERSION,
+    parts: [SERVICE_PART],
+    factors: [{ code: `${code}.F1`, part: 'S', title: t('Yếu tố 1', 'Factor 1') }],
+    items: [],
+    comment: { enabled: true, prompt: t('Góp ý để chúng tôi phục vụ tốt hơn (không bắt buộc)', 'Comment (optional)') },
+    demographics: null,
+  };
+}
+
+/** A criterion of the SIPAS catalogue, with the factor and part it belongs to in its instrument. */
+export interface CatalogueCriterion {
+  item: Item;
+  factor: Factor;
+  part: InstrumentDefinition['parts'][number];
+  source: string;
+}
+
+/** Every criterion of S17 and S23 (both parts), for picking into a province's own questionnaire. */
+export const SIPAS_CATALOGUE: readonly CatalogueCriterion[] = [S17_V1, S23_V1].flatMap((definition) =>
+  definition.items
+    .filter((item) => item.role === 'criterion')
+    .map((item) => {
+      const factor = definition.factors.find((f) => f.code === item.factor)!;
+      return { item, factor, part: definition.parts.find((p) => p.code === factor.part)!, source: instrumentId(definition.code, definition.version) };
+    }),
+);

@@ -8,16 +8,19 @@ import { fixedClock } from '../clock.js';
 import { openSqlite, type AppDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { AppError } from '../http.js';
-import { BUILTIN_INSTRUMENTS, QUAY_V1, S17_V1, S23S_V1 } from './catalogue.js';
+import { BUILTIN_INSTRUMENTS, QUAY_V1, S17_V1, S23_V1, S23S_V1, SIPAS_CATALOGUE } from './catalogue.js';
 import {
   ensureBuiltinInstruments,
   getInstrument,
+  getInstrumentRecord,
+  insertDraft,
   listInstruments,
+  publishDraft,
   publishInstrumentVersion,
+  replaceDraft,
   requireInstrument,
-  updateInstrument,
 } from './store.js';
-import { definitionIssues, parseInstrumentDefinition } from './validate.js';
+import { definitionIssues, parseInstrumentDefinition, publishIssues } from './validate.js';
 
 let dir: string;
 let db: AppDatabase;
@@ -41,32 +44,6 @@ async function thrown(promise: Promise<unknown>): Promise<AppError> {
   );
   if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
   return err;
-}
-
-async function answerOnce(instrumentId: string) {
-  await db.kysely
-    .insertInto('responses')
-    .values({
-      id: crypto.randomUUID(),
-      instrument_id: instrumentId,
-      survey_point_id: null,
-      invitation_id: null,
-      unit_id: 'u1',
-      counter_id: null,
-      staff_id: null,
-      procedure_id: null,
-      channel: 'qr_web',
-      submitted_at: '2026-11-20T03:00:00.000Z',
-      local_day: '2026-11-20',
-      local_hour: 10,
-      weekday: 5,
-      answers: JSON.stringify({ 'QUAY.1': 5 }),
-      comment: null,
-      demographics: null,
-      lang: 'vi',
-      created_at: '2026-11-20T03:00:00.000Z',
-    })
-    .execute();
 }
 
 const withTitle = (definition: InstrumentDefinition, vi: string): InstrumentDefinition => ({
@@ -116,17 +93,44 @@ describe('built-in catalogue', () => {
     expect(S23S_V1.factors.map((f) => criteria.filter((c) => c.factor === f.code).length)).toEqual([3, 4, 4, 2, 2]);
     expect(criteria.every((c) => /^S23\.S\.[1-5]\.\d$/.test(c.code))).toBe(true);
   });
+
+  it('S23@1 has both parts: four policy factors (8 criteria) and the five service factors of S23S', () => {
+    expect(S23_V1.parts.map((p) => p.code)).toEqual(['P', 'S']);
+    expect(S23_V1.factors.filter((f) => f.part === 'P').map((f) => f.code)).toEqual(['S23.P.1', 'S23.P.2', 'S23.P.3', 'S23.P.4']);
+    expect(S23_V1.factors.filter((f) => f.part === 'S').map((f) => [f.code, f.sipasFactor])).toEqual(S23S_V1.factors.map((f) => [f.code, f.sipasFactor]));
+    const policy = S23_V1.items.filter((i) => i.factor?.startsWith('S23.P.'));
+    expect(policy).toHaveLength(8);
+    expect(S23_V1.items.filter((i) => i.factor?.startsWith('S23.S.'))).toEqual(S23S_V1.items);
+    expect(publishIssues(S23_V1)).toEqual([]);
+  });
+
+  it('offers every S17 and S23 criterion, each with its factor and part, for provinces to pick', () => {
+    expect(SIPAS_CATALOGUE).toHaveLength(22 + 8 + 15);
+    for (const entry of SIPAS_CATALOGUE) {
+      expect(entry.item.factor).toBe(entry.factor.code);
+      expect(entry.part.code).toBe(entry.factor.part);
+    }
+    expect(SIPAS_CATALOGUE.find((e) => e.item.code === 'S23.P.2.1')).toMatchObject({ source: 'S23@1', part: { code: 'P' } });
+  });
 });
 
 describe('instrument store', () => {
-  it('installs the built-ins once, however often it runs', async () => {
-    expect(await ensureBuiltinInstruments(db.kysely, clock)).toBe(3);
+  it('installs the built-ins once, published and owned by no province, however often it runs', async () => {
+    expect(await ensureBuiltinInstruments(db.kysely, clock)).toBe(4);
     expect(await ensureBuiltinInstruments(db.kysely, clock)).toBe(0);
     const listed = await listInstruments(db.kysely);
-    expect(listed.map((i) => i.id)).toEqual(['QUAY@1', 'S17@1', 'S23S@1']);
+    expect(listed.map((i) => i.id)).toEqual(['QUAY@1', 'S17@1', 'S23@1', 'S23S@1']);
     expect(listed[0]!.definition).toEqual(QUAY_V1);
     const row = await db.kysely.selectFrom('instruments').selectAll().where('id', '=', 'S17@1').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ code: 'S17', version: 1, methodology_version: 'sipas-method-2026.1', created_at: '2026-11-20T03:00:00.000Z' });
+    expect(row).toMatchObject({
+      code: 'S17',
+      version: 1,
+      methodology_version: 'sipas-method-2026.1',
+      created_at: '2026-11-20T03:00:00.000Z',
+      owner_unit_id: null,
+      status: 'published',
+      published_at: '2026-11-20T03:00:00.000Z',
+    });
   });
 
   it('serves a parsed instrument by id, from memory after the first read', async () => {
@@ -153,34 +157,47 @@ describe('instrument store', () => {
     }
     const brandNew = await publishInstrumentVersion(db, clock, { ...QUAY_V1, code: 'KIOSK', version: 4 });
     expect(brandNew.id).toBe('KIOSK@4');
+    // A code belongs to one owner: nobody else adds versions to it.
+    const taken = await thrown(publishInstrumentVersion(db, clock, { ...QUAY_V1, code: 'KIOSK', version: 5 }, 'some-province'));
+    expect([taken.code, taken.issues?.[0]?.path]).toEqual(['conflict', ['code']]);
   });
 
-  it('edits a version nobody answered, and locks it once a response uses it', async () => {
+  it('edits a draft in place, never serves a stale copy of it, and freezes it once published', async () => {
     await ensureBuiltinInstruments(db.kysely, clock);
-    expect((await getInstrument(db.kysely, 'QUAY@1'))?.definition.title.vi).toBe(QUAY_V1.title.vi);
+    const draft = { ...QUAY_V1, code: 'CMQUAY' };
+    await db.write((tx) => insertDraft(tx, clock, draft, null));
+    expect((await getInstrumentRecord(db.kysely, 'CMQUAY@1'))?.status).toBe('draft');
+    expect((await getInstrument(db.kysely, 'CMQUAY@1'))?.definition.title.vi).toBe(QUAY_V1.title.vi);
 
-    await updateInstrument(db, 'QUAY@1', withTitle(QUAY_V1, 'Sửa lỗi chính tả'));
-    expect((await getInstrument(db.kysely, 'QUAY@1'))?.definition.title.vi).toBe('Sửa lỗi chính tả');
-
-    await answerOnce('QUAY@1');
-    const err = await thrown(updateInstrument(db, 'QUAY@1', withTitle(QUAY_V1, 'Sửa lần hai')));
-    expect([err.code, err.status]).toEqual(['instrument_locked', 409]);
-    expect(err.message).toContain('publish a new version of QUAY');
-    const row = await db.kysely.selectFrom('instruments').select('title_vi').where('id', '=', 'QUAY@1').executeTakeFirstOrThrow();
-    expect(row.title_vi).toBe('Sửa lỗi chính tả');
-    expect((await getInstrument(db.kysely, 'QUAY@1'))?.definition.title.vi).toBe('Sửa lỗi chính tả');
-
-    // Other versions stay editable.
-    await updateInstrument(db, 'S17@1', withTitle(S17_V1, 'SIPAS 2017'));
-    expect((await getInstrument(db.kysely, 'S17@1'))?.definition.title.vi).toBe('SIPAS 2017');
-  });
-
-  it('refuses to turn one version into another, or to edit a missing one', async () => {
-    await ensureBuiltinInstruments(db.kysely, clock);
-    const moved = await thrown(updateInstrument(db, 'QUAY@1', { ...QUAY_V1, version: 2 }));
+    await db.write((tx) => replaceDraft(tx, clock, 'CMQUAY@1', withTitle(draft, 'Sửa lỗi chính tả')));
+    expect((await getInstrument(db.kysely, 'CMQUAY@1'))?.definition.title.vi).toBe('Sửa lỗi chính tả');
+    const moved = await thrown(db.write((tx) => replaceDraft(tx, clock, 'CMQUAY@1', { ...draft, version: 2 })));
     expect([moved.code, moved.status]).toEqual(['validation_failed', 400]);
-    const missing = await thrown(updateInstrument(db, 'QUAY@7', { ...QUAY_V1, version: 7 }));
-    expect([missing.code, missing.status]).toEqual(['not_found', 404]);
+
+    await db.write((tx) => publishDraft(tx, clock, 'CMQUAY@1'));
+    expect(await getInstrumentRecord(db.kysely, 'CMQUAY@1')).toMatchObject({ status: 'published', publishedAt: '2026-11-20T03:00:00.000Z' });
+    const frozen = await thrown(db.write((tx) => replaceDraft(tx, clock, 'CMQUAY@1', withTitle(draft, 'Sửa lần hai'))));
+    expect([frozen.code, frozen.status]).toEqual(['instrument_locked', 409]);
+    expect((await getInstrument(db.kysely, 'CMQUAY@1'))?.definition.title.vi).toBe('Sửa lỗi chính tả');
+    const again = await thrown(db.write((tx) => publishDraft(tx, clock, 'CMQUAY@1')));
+    expect(again.code).toBe('conflict');
+    // Built-in versions are published, so frozen too.
+    const builtIn = await thrown(db.write((tx) => replaceDraft(tx, clock, 'QUAY@1', withTitle(QUAY_V1, 'x'))));
+    expect(builtIn.code).toBe('instrument_locked');
+  });
+
+  it('keeps an empty draft, but publishes only a questionnaire with something to score in every factor and part', async () => {
+    const empty = { ...QUAY_V1, code: 'EMPTY', items: [], factors: [{ ...QUAY_V1.factors[0]! }] };
+    await db.write((tx) => insertDraft(tx, clock, empty, null));
+    const err = await thrown(db.write((tx) => publishDraft(tx, clock, 'EMPTY@1')));
+    expect([err.code, err.status]).toEqual(['validation_failed', 400]);
+    expect(err.issues).toEqual([
+      { path: ['items'], message: 'Add at least one criterion' },
+      { path: ['factors', 0], message: 'Factor QUAY.F2 has no criterion: add one or remove the factor' },
+    ]);
+    expect(publishIssues({ ...S23_V1, factors: S23_V1.factors.filter((f) => f.part === 'S') })).toEqual([
+      { path: ['parts', 0], message: 'Part P has no factor: add one or remove the part' },
+    ]);
   });
 });
 

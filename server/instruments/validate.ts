@@ -46,10 +46,39 @@ export function definitionIssues(definition: InstrumentDefinition): ErrorIssue[]
   return issues;
 }
 
+/**
+ * What a version needs before citizens see it, beyond consistency: something to score, and no part
+ * or factor left empty (it would show as a blank row in every report).
+ */
+export function publishIssues(definition: InstrumentDefinition): ErrorIssue[] {
+  const issues: ErrorIssue[] = [];
+  const criteria = definition.items.filter((item) => item.role === 'criterion');
+  if (criteria.length === 0) issues.push({ path: ['items'], message: 'Add at least one criterion' });
+  definition.parts.forEach((part, i) => {
+    if (!definition.factors.some((f) => f.part === part.code)) {
+      issues.push({ path: ['parts', i], message: `Part ${part.code} has no factor: add one or remove the part` });
+    }
+  });
+  definition.factors.forEach((factor, i) => {
+    if (!criteria.some((c) => c.factor === factor.code)) {
+      issues.push({ path: ['factors', i], message: `Factor ${factor.code} has no criterion: add one or remove the factor` });
+    }
+  });
+  return issues;
+}
+
 /** Parses and checks a definition from outside; throws the one 400 shape listing every problem. */
 export function parseInstrumentDefinition(input: unknown): InstrumentDefinition {
   const definition = parseWith(InstrumentDefinition, input, 'instrument definition');
   const issues = definitionIssues(definition);
   if (issues.length) throw new AppError('validation_failed', 400, 'The instrument definition is not consistent', issues);
+  return definition;
+}
+
+/** Like parseInstrumentDefinition, for a version about to be published. */
+export function parsePublishableDefinition(input: unknown): InstrumentDefinition {
+  const definition = parseInstrumentDefinition(input);
+  const issues = publishIssues(definition);
+  if (issues.length) throw new AppError('validation_failed', 400, 'The questionnaire is not ready to publish', issues);
   return definition;
 }
