@@ -19,7 +19,8 @@ export const CalendarDay = z.iso.date('a day as YYYY-MM-DD').refine(inRange, RAN
 /** An ISO 8601 instant with an offset, within the same years. */
 export const BoundedInstant = z.iso
   .datetime({ offset: true, message: 'an ISO 8601 time with an offset, e.g. 2026-11-23T10:05:00+07:00' })
-  .refine((at) => inRange(new Date(at).toISOString().slice(0, 10)), `a time from ${MIN_DAY} to ${MAX_DAY}`);
+  // zod runs refinements on text that failed the format too: a text that is no time is reported once, above.
+  .refine((at) => Number.isNaN(Date.parse(at)) || inRange(new Date(at).toISOString().slice(0, 10)), `a time from ${MIN_DAY} to ${MAX_DAY}`);
 
 /** The year part of a period anchor ("2026", "2026-11", "2026-Q4"): 2000–2099. */
 export const ANCHOR_YEAR = '20\\d{2}';
