@@ -259,12 +259,21 @@ export const GrantView = z.object({
 });
 export type GrantView = z.infer<typeof GrantView>;
 
+/**
+ * A step of sign-in still to do; until it is done the session may do nothing else (no roles, no
+ * permissions; admin calls answer 403 with the error code of the same name + `_required`).
+ */
+export const PENDING_STEPS = ['second_factor', 'password_change', 'totp_enrolment'] as const;
+export const PendingStep = z.enum(PENDING_STEPS);
+export type PendingStep = z.infer<typeof PendingStep>;
+
 export const SessionInfo = z.object({
   user: z.object({ id: z.string(), username: z.string(), displayName: z.string() }),
   grants: z.array(GrantView),
   permissions: z.array(Permission),
   /** Send back as the X-CSRF-Token header on every state-changing request. */
   csrfToken: z.string(),
+  pending: PendingStep.nullable(),
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
@@ -308,6 +317,9 @@ export const UserSummary = z.object({
   active: z.boolean(),
   createdAt: z.string(),
   grants: z.array(GrantView),
+  /** A generated or administrator-set password not yet changed by its owner. */
+  mustChangePassword: z.boolean(),
+  totpEnabled: z.boolean(),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from '../schema/admin-model.js';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files.js';
 
 const bool = z
@@ -30,6 +31,18 @@ const EnvSchema = z.object({
   KIOSK_MIN_GAP_SECONDS: intIn(0, 3600).default(20),
   SESSION_IDLE_MINUTES: intIn(1, 24 * 60).default(30),
   SESSION_MAX_HOURS: intIn(1, 24 * 30).default(12),
+  PASSWORD_SCRYPT_LOG_N: intIn(10, 20).default(17),
+  TOTP_REQUIRED_ROLES: z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      if (v === 'none') return [];
+      const roles = v.split(',').map((r) => r.trim());
+      const unknown = roles.find((r) => !(ROLES as readonly string[]).includes(r));
+      if (unknown !== undefined) ctx.addIssue({ code: 'custom', message: `unknown role ${JSON.stringify(unknown)}; use ${ROLES.join(', ')} or none` });
+      return roles as Role[];
+    })
+    .default(['system_admin', 'provincial_officer']),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: intIn(1, 3650).default(14),
   LOG_REQUESTS: bool.default(true),
@@ -59,6 +72,10 @@ export interface Config {
   kioskMinGapSeconds: number;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  /** scrypt cost of new password hashes (N = 2^logN); 17 in production, lower only in tests. */
+  passwordHashLogN: number;
+  /** Roles whose holders must sign in with a TOTP second factor (enrolled right after sign-in). */
+  totpRequiredRoles: readonly Role[];
   backupDir: string;
   backupKeep: number;
   logRequests: boolean;
@@ -126,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kioskMinGapSeconds: e.KIOSK_MIN_GAP_SECONDS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
+    passwordHashLogN: e.PASSWORD_SCRYPT_LOG_N,
+    totpRequiredRoles: e.TOTP_REQUIRED_ROLES,
     backupDir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
     backupKeep: e.BACKUP_KEEP,
     logRequests: e.LOG_REQUESTS,

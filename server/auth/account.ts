@@ -1,12 +1,13 @@
 import { PERMISSIONS, type LoginInput, type PasswordChangeInput, type SessionInfo } from '../../schema/admin.js';
 import { recordAudit } from '../audit/record.js';
+import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
-import type { Db } from '../db/types.js';
+import type { Db, SessionStage } from '../db/types.js';
 import { AppError } from '../http.js';
-import { actorPermissions, type Actor } from './actor.js';
+import { actorPermissions, loadGrants, type Actor, type ActorGrant } from './actor.js';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password.js';
-import { clearLoginAttempt, countLoginAttempt, loginBuckets } from './rate-limit.js';
-import { createSession, revokeUserSessions, type SessionRef } from './sessions.js';
+import { attemptSucceeded, passwordChangeLimits, reserveAttempt, signInLimits } from './rate-limit.js';
+import { createSession, revokeUserSessions, type NewSession, type SessionRef } from './sessions.js';
 
 /** The same answer for an unknown user, a wrong password and a disabled account. */
 const WRONG_LOGIN = 'Wrong username or password';
@@ -21,30 +22,51 @@ export function rateLimitedError(): AppError {
   return new AppError('rate_limited', 429, 'Too many failed sign-ins; wait a few minutes and try again');
 }
 
-/** Checks the credentials (rate-limited per account and per address) and opens a session. */
+/** Whether the config requires a TOTP second factor of someone holding these roles. */
+export function totpRequired(config: Config, grants: readonly Pick<ActorGrant, 'role'>[]): boolean {
+  return grants.some((g) => config.totpRequiredRoles.includes(g.role));
+}
+
+/**
+ * Checks the credentials (rate-limited per address, paced per account: see rate-limit.ts) and opens
+ * a session at the step sign-in has reached: waiting for the second factor when the user has TOTP,
+ * waiting for enrolment when their roles require TOTP and they have none, else complete.
+ */
 export async function signIn(
   deps: Deps,
   input: LoginInput,
   ip: string,
-): Promise<{ ok: true; token: string; userId: string; csrfToken: string } | RateLimited> {
+  userAgent: string | undefined,
+): Promise<({ ok: true; userId: string } & NewSession) | RateLimited> {
   const username = input.username.trim().toLowerCase();
-  const buckets = loginBuckets(deps, username, ip);
-  const retryAfter = await countLoginAttempt(deps, buckets);
-  if (retryAfter > 0) return { ok: false, retryAfterSeconds: retryAfter };
+  const limits = signInLimits(deps, username, ip);
+  const reservation = await reserveAttempt(deps, limits);
+  if (!reservation.ok) return reservation;
   const user = await deps.db.kysely
     .selectFrom('users')
-    .select(['id', 'password_hash', 'active'])
+    .select(['id', 'password_hash', 'active', 'totp_enabled_at'])
     .where('username', '=', username)
     .executeTakeFirst();
-  const matches = await verifyPassword(input.password, user?.password_hash ?? (await decoyPasswordHash()));
+  const matches = await verifyPassword(
+    input.password,
+    user?.password_hash ?? (await decoyPasswordHash(deps.config.passwordHashLogN)),
+    deps.config.passwordHashLogN,
+  );
   if (!user || !matches || !user.active) throw new AppError('unauthenticated', 401, WRONG_LOGIN);
-  await clearLoginAttempt(deps, buckets);
-  const { token, csrfToken } = await createSession(deps, user.id);
-  return { ok: true, token, userId: user.id, csrfToken };
+  await attemptSucceeded(deps, limits);
+  const stage: SessionStage =
+    user.totp_enabled_at !== null ? 'second_factor' : totpRequired(deps.config, await loadGrants(deps.db.kysely, user.id)) ? 'totp_enrolment' : 'full';
+  const session = await createSession(deps, user.id, { stage, userAgent });
+  return { ok: true, userId: user.id, ...session };
 }
 
-/** What the admin UI needs after sign-in: who, which roles on which units, what they may do. */
-export async function sessionInfo(db: Db, actor: Actor, csrfToken: string): Promise<SessionInfo> {
+/**
+ * What the admin UI needs after sign-in: who, which roles on which units, what they may do. While a
+ * step of sign-in is pending the session holds no roles and no permissions.
+ */
+export async function sessionInfo(db: Db, actor: Actor, session: Pick<SessionRef, 'csrfToken' | 'pending'>): Promise<SessionInfo> {
+  const user = { id: actor.userId, username: actor.username, displayName: actor.displayName };
+  if (session.pending) return { user, grants: [], permissions: [], csrfToken: session.csrfToken, pending: session.pending };
   const grants = await db
     .selectFrom('role_grants')
     .leftJoin('units', 'units.id', 'role_grants.unit_id')
@@ -54,7 +76,7 @@ export async function sessionInfo(db: Db, actor: Actor, csrfToken: string): Prom
     .orderBy('role_grants.id')
     .execute();
   return {
-    user: { id: actor.userId, username: actor.username, displayName: actor.displayName },
+    user,
     grants: grants.map((g) => ({
       role: g.role,
       unitId: g.unit_id,
@@ -64,42 +86,56 @@ export async function sessionInfo(db: Db, actor: Actor, csrfToken: string): Prom
       unitName: g.name,
     })),
     permissions: actorPermissions(actor, PERMISSIONS),
-    csrfToken,
+    csrfToken: session.csrfToken,
+    pending: null,
   };
 }
 
 /** Audit entries about an account are filed under its first unit, so that unit's officers see them. */
-function homeUnit(actor: Actor): string | null {
+export function homeUnit(actor: Actor): string | null {
   return actor.grants.find((g) => g.unitId)?.unitId ?? null;
 }
 
-/** Changes one's own password after checking the current one; every other session is signed out. */
+/**
+ * Re-checks the signed-in user's password (changing it, turning TOTP off): limited per account, and
+ * only someone holding the account's session can make these attempts.
+ */
+export async function checkOwnPassword(deps: Deps, actor: Actor, password: string, field: string): Promise<RateLimited | undefined> {
+  const limits = passwordChangeLimits(deps, actor.userId);
+  const reservation = await reserveAttempt(deps, limits);
+  if (!reservation.ok) return reservation;
+  const user = await deps.db.kysely.selectFrom('users').select(['password_hash']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(password, user.password_hash, deps.config.passwordHashLogN))) {
+    throw new AppError('validation_failed', 400, 'The current password is not right', [{ path: [field], message: 'The current password is not right' }]);
+  }
+  await attemptSucceeded(deps, limits);
+  return undefined;
+}
+
+/**
+ * Changes one's own password after checking the current one (which it must differ from); every
+ * other session is signed out, and a password that had to be changed no longer has to.
+ */
 export async function changeOwnPassword(
   deps: Deps,
   actor: Actor,
   session: SessionRef,
   input: PasswordChangeInput,
 ): Promise<{ ok: true; revokedSessions: number } | RateLimited> {
-  const buckets = loginBuckets(deps, actor.username, '');
-  const retryAfter = await countLoginAttempt(deps, buckets);
-  if (retryAfter > 0) return { ok: false, retryAfterSeconds: retryAfter };
-  const user = await deps.db.kysely
-    .selectFrom('users')
-    .select(['password_hash'])
-    .where('id', '=', actor.userId)
-    .executeTakeFirstOrThrow();
-  if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
-    throw new AppError('validation_failed', 400, 'The current password is not right', [
-      { path: ['currentPassword'], message: 'The current password is not right' },
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError('validation_failed', 400, 'Choose a new password different from the current one', [
+      { path: ['newPassword'], message: 'Choose a new password different from the current one' },
     ]);
   }
-  await clearLoginAttempt(deps, buckets);
-  const hash = await hashPassword(input.newPassword);
+  const refused = await checkOwnPassword(deps, actor, input.currentPassword, 'currentPassword');
+  if (refused) return refused;
+  const hash = await hashPassword(input.newPassword, deps.config.passwordHashLogN);
   const now = deps.clock.now();
   return deps.db.write(async (tx) => {
+    const before = await tx.selectFrom('users').select('must_change_password').where('id', '=', actor.userId).executeTakeFirstOrThrow();
     await tx
       .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now.toISOString() })
+      .set({ password_hash: hash, password_changed_at: now.toISOString(), must_change_password: 0 })
       .where('id', '=', actor.userId)
       .execute();
     const revokedSessions = await revokeUserSessions(tx, actor.userId, session.tokenHash);
@@ -109,8 +145,8 @@ export async function changeOwnPassword(
       entity: 'user',
       entityId: actor.userId,
       unitId: homeUnit(actor),
-      before: { passwordChanged: false },
-      after: { passwordChanged: true, passwordChangedAt: now.toISOString(), revokedSessions },
+      before: { passwordChanged: false, mustChangePassword: before.must_change_password === 1 },
+      after: { passwordChanged: true, passwordChangedAt: now.toISOString(), mustChangePassword: false, revokedSessions },
       at: now,
     });
     return { ok: true as const, revokedSessions };

@@ -2,17 +2,21 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
 import { SessionInfo, SessionState } from '../../schema/admin.js';
+import { loadConfig } from '../config.js';
 import { sha256Hex } from '../ids.js';
-import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { makeTestApp, TEST_SCRYPT_LOG_N, type TestContext } from '../testing/harness.js';
 import { aUnit } from '../units/test-support.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { LOGIN_LIMITS } from './rate-limit.js';
-import { aSession, asSession, aUser, TEST_PASSWORD } from './test-support.js';
+import { aSession, asSession, aUser, TEST_PASSWORD, testPasswordHash } from './test-support.js';
 import { sql } from 'kysely';
+
+/** Password sign-in on its own: second-factor.test.ts covers the roles that require TOTP. */
+const withoutTotp = (env: Record<string, string> = {}) => ({ TOTP_REQUIRED_ROLES: 'none', ...env });
 
 let t: TestContext;
 beforeEach(async () => {
-  t = await makeTestApp({ now: '2026-11-20T03:00:00Z' });
+  t = await makeTestApp({ now: '2026-11-20T03:00:00Z', env: withoutTotp() });
 });
 afterEach(async () => t.cleanup());
 
@@ -43,15 +47,31 @@ async function anAdmin(username = 'lan.nguyen') {
 }
 
 describe('passwords', () => {
-  it('hashes with scrypt N=2^17, r=8, p=1 and a fresh salt, and verifies only the right password', async () => {
-    const a = await hashPassword('mật khẩu dài đủ');
-    const b = await hashPassword('mật khẩu dài đủ');
-    expect(a).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+  // The one test at the production cost (two scrypt runs of 128 MiB: slow on a busy machine, hence
+  // its own timeout); every other test signs in at TEST_SCRYPT_LOG_N (harness.ts).
+  it('hashes with the production parameters, scrypt N=2^17, r=8, p=1, and verifies the right password', async () => {
+    const production = loadConfig({ DATA_DIR: t.dir }).passwordHashLogN;
+    expect(production).toBe(17);
+    const hash = await hashPassword('mật khẩu dài đủ', production);
+    expect(hash).toMatch(/^scrypt\$17\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(await verifyPassword('mật khẩu dài đủ', hash, production)).toBe(true);
+    // A server at the production cost refuses a weaker stored hash (the tests' cost) without running scrypt.
+    expect(TEST_SCRYPT_LOG_N).toBeLessThan(14);
+    expect(await verifyPassword(TEST_PASSWORD, await testPasswordHash(), production)).toBe(false);
+  }, 120_000);
+
+  it('salts every hash afresh and verifies only the right password; a malformed or out-of-range hash never matches', async () => {
+    const a = await hashPassword('mật khẩu dài đủ', TEST_SCRYPT_LOG_N);
+    const b = await hashPassword('mật khẩu dài đủ', TEST_SCRYPT_LOG_N);
     expect(a).not.toBe(b);
-    expect(await verifyPassword('mật khẩu dài đủ', a)).toBe(true);
-    expect(await verifyPassword('mật khẩu dài đu', a)).toBe(false);
-    expect(await verifyPassword('x', 'scrypt$30$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA')).toBe(false);
-    expect(await verifyPassword('x', 'plain')).toBe(false);
+    expect(await verifyPassword('mật khẩu dài đủ', a, TEST_SCRYPT_LOG_N)).toBe(true);
+    expect(await verifyPassword('mật khẩu dài đu', a, TEST_SCRYPT_LOG_N)).toBe(false);
+    expect(await verifyPassword('x', 'scrypt$30$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA', TEST_SCRYPT_LOG_N)).toBe(false);
+    expect(await verifyPassword('x', 'plain', TEST_SCRYPT_LOG_N)).toBe(false);
+  });
+
+  it('tests sign in at the lower cost set through the config', () => {
+    expect(t.config.passwordHashLogN).toBe(TEST_SCRYPT_LOG_N);
   });
 });
 
@@ -89,7 +109,7 @@ describe('sign-in', () => {
 
   it('marks the cookie Secure (and __Host-) when the public address is https', async () => {
     await t.cleanup();
-    t = await makeTestApp({ env: { PUBLIC_BASE_URL: 'https://khaosat.camau.gov.vn' } });
+    t = await makeTestApp({ env: withoutTotp({ PUBLIC_BASE_URL: 'https://khaosat.camau.gov.vn' }) });
     await anAdmin();
     const res = await login('lan.nguyen', TEST_PASSWORD);
     const setCookie = res.headers.get('set-cookie') ?? '';
@@ -109,38 +129,91 @@ describe('sign-in', () => {
     expect(disabled.message).toBe(wrong.message);
   });
 
-  it('refuses further attempts on an account after repeated failures (429 rate_limited), even with the right password', async () => {
+  it('refuses the address that failed repeatedly on an account (429 rate_limited), even with the right password, for the rest of the window', async () => {
     await anAdmin();
-    for (let i = 0; i < LOGIN_LIMITS.account.failures; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.accountFromAddress.failures; i++) {
       await expectError(await login('lan.nguyen', `wrong-${i}`), 401, 'unauthenticated');
     }
     const limited = await login('lan.nguyen', TEST_PASSWORD);
     await expectError(limited, 429, 'rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    t.clock.advance((LOGIN_LIMITS.account.windowMinutes + 1) * 60_000);
+    t.clock.advance((LOGIN_LIMITS.accountFromAddress.windowMinutes + 1) * 60_000);
     expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
   });
 
   it('a success gives the account a fresh start', async () => {
     await anAdmin();
-    for (let i = 0; i < LOGIN_LIMITS.account.failures - 1; i++) await login('lan.nguyen', 'wrong');
+    for (let i = 0; i < LOGIN_LIMITS.accountFromAddress.failures - 1; i++) await login('lan.nguyen', 'wrong');
     expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
-    for (let i = 0; i < LOGIN_LIMITS.account.failures - 1; i++) await login('lan.nguyen', 'wrong');
+    for (let i = 0; i < LOGIN_LIMITS.accountFromAddress.failures - 1; i++) await login('lan.nguyen', 'wrong');
     expect((await login('lan.nguyen', TEST_PASSWORD)).status).toBe(200);
   });
 
   it('limits failures per address across usernames (from the last X-Forwarded-For hop behind a trusted proxy)', async () => {
     await t.cleanup();
-    t = await makeTestApp({ env: { TRUST_PROXY: 'true' } });
+    t = await makeTestApp({ env: withoutTotp({ TRUST_PROXY: 'true' }) });
     await anAdmin();
     const from = (ip: string) => ({ 'x-forwarded-for': `203.0.113.9, ${ip}` });
     // Spread over many usernames so only the address limit can trip (unknown users are cheap to refuse).
-    for (let i = 0; i < LOGIN_LIMITS.ip.failures; i++) {
+    for (let i = 0; i < LOGIN_LIMITS.address.failures; i++) {
       await expectError(await login(`guess-${i}`, 'wrong', from('198.51.100.7')), 401, 'unauthenticated');
     }
     await expectError(await login('lan.nguyen', TEST_PASSWORD, from('198.51.100.7')), 429, 'rate_limited');
     // The spoofable first hop does not matter; another real address is unaffected.
     expect((await login('lan.nguyen', TEST_PASSWORD, from('198.51.100.8'))).status).toBe(200);
+  }, 60_000);
+
+  it('issue #21: failures from other addresses never lock the owner out; the right password from a clean address signs in', async () => {
+    await t.cleanup();
+    t = await makeTestApp({ env: withoutTotp({ TRUST_PROXY: 'true' }) });
+    await anAdmin();
+    const from = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` });
+    // Five addresses, each failing until it is refused; the attacker goes at a pace the account allows.
+    for (let address = 1; address <= 5; address++) {
+      for (let i = 0; i < LOGIN_LIMITS.accountFromAddress.failures; i++) {
+        t.clock.advance(LOGIN_LIMITS.account.maxIntervalSeconds * 1000);
+        await expectError(await login('lan.nguyen', `wrong-${address}-${i}`, from(address)), 401, 'unauthenticated');
+      }
+      await expectError(await login('lan.nguyen', TEST_PASSWORD, from(address)), 429, 'rate_limited');
+    }
+    t.clock.advance(LOGIN_LIMITS.account.maxIntervalSeconds * 1000);
+    const owner = await login('lan.nguyen', TEST_PASSWORD, from(200));
+    expect(owner.status).toBe(200);
+    expect(SessionInfo.parse(await owner.json()).pending).toBeNull();
+    // Repeating the attack does not change that.
+    for (let address = 6; address <= 10; address++) {
+      t.clock.advance(LOGIN_LIMITS.account.maxIntervalSeconds * 1000);
+      await expectError(await login('lan.nguyen', 'wrong-again', from(address)), 401, 'unauthenticated');
+    }
+    t.clock.advance(LOGIN_LIMITS.account.maxIntervalSeconds * 1000);
+    expect((await login('lan.nguyen', TEST_PASSWORD, from(201))).status).toBe(200);
+  }, 60_000);
+
+  it('past the free failures, checks on one account are spaced out: the right password waits its turn, a flood gets a short Retry-After, never a lock', async () => {
+    await t.cleanup();
+    t = await makeTestApp({ env: withoutTotp({ TRUST_PROXY: 'true' }) });
+    await anAdmin();
+    const from = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` });
+    for (let n = 1; n <= LOGIN_LIMITS.account.freeFailures; n++) await expectError(await login('lan.nguyen', 'wrong', from(n)), 401, 'unauthenticated');
+    // The clock stands still: the next check takes the free slot, the one after waits firstIntervalSeconds.
+    await expectError(await login('lan.nguyen', 'wrong', from(50)), 401, 'unauthenticated');
+    const started = performance.now();
+    const owner = await login('lan.nguyen', TEST_PASSWORD, from(51));
+    const waitedMs = performance.now() - started;
+    expect(owner.status).toBe(200);
+    expect(waitedMs).toBeGreaterThanOrEqual(LOGIN_LIMITS.account.firstIntervalSeconds * 1000 - 50);
+
+    // A burst on the account: the queue fills within maxWaitSeconds, the rest are told to come back in seconds.
+    for (let n = 1; n <= LOGIN_LIMITS.account.freeFailures; n++) await login('lan.nguyen', 'wrong', from(100 + n));
+    const burst = await Promise.all(Array.from({ length: 4 }, (_, i) => login('lan.nguyen', 'wrong', from(150 + i))));
+    const refused = burst.filter((r) => r.status === 429);
+    expect(burst.filter((r) => r.status === 401).length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(LOGIN_LIMITS.account.maxWaitSeconds + LOGIN_LIMITS.account.maxIntervalSeconds);
+    }
+    t.clock.advance(20_000);
+    expect((await login('lan.nguyen', TEST_PASSWORD, from(52))).status).toBe(200);
   }, 60_000);
 
   it('never stores the session token in clear: only its SHA-256', async () => {

@@ -73,6 +73,14 @@ const SAMPLES: Record<string, Sample> = {
   'POST /api/auth/logout': () => [{}],
   'POST /api/auth/logout-all': () => [{}],
   'POST /api/auth/password': () => [{ body: { currentPassword: 'not-the-password', newPassword: 'another-long-password' } }],
+  'POST /api/auth/second-factor': () => [{ body: { code: '123456' } }, { body: { recoveryCode: 'abcd-efgh-jkmn' } }],
+  'GET /api/auth/totp': () => [{}],
+  'POST /api/auth/totp/setup': () => [{}],
+  'POST /api/auth/totp/enable': () => [{ body: { code: '123456' } }],
+  'POST /api/auth/totp/recovery-codes': () => [{ body: { code: '123456' } }],
+  'POST /api/auth/totp/disable': () => [{ body: { password: 'not-the-password' } }],
+  'GET /api/auth/sessions': () => [{}],
+  'POST /api/auth/sessions/:id/revoke': () => [{ path: `/api/auth/sessions/${'0'.repeat(32)}/revoke` }],
 
   'GET /api/admin/units': (w) => [
     { path: `/api/admin/units?parentId=${w.commune.id}` },
@@ -145,6 +153,7 @@ const SAMPLES: Record<string, Sample> = {
     { path: `/api/admin/users/${w.user.id}`, body: { grants: [{ role: 'viewer', unitId: o.centre.id }] }, crossUnit: true },
   ],
   'POST /api/admin/users/:id/reset-password': (w) => [{ path: `/api/admin/users/${w.user.id}/reset-password` }],
+  'POST /api/admin/users/:id/totp/reset': (w) => [{ path: `/api/admin/users/${w.user.id}/totp/reset` }],
 
   'GET /api/admin/audit': (w) => [{ path: '/api/admin/audit?limit=200' }, { path: `/api/admin/audit?unitId=${w.province.id}` }],
 

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { Permission } from '../../schema/admin.js';
+import type { PendingStep, Permission } from '../../schema/admin.js';
 import type { ApiKeyPrincipal } from '../apikeys/keys.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
@@ -17,12 +17,21 @@ export interface AuthEnv {
   };
 }
 
+const STEP_REFUSALS: Record<PendingStep, () => AppError> = {
+  second_factor: () => new AppError('second_factor_required', 403, 'Enter the code from your authenticator app to finish signing in'),
+  password_change: () => new AppError('password_change_required', 403, 'Change your password before doing anything else'),
+  totp_enrolment: () => new AppError('totp_enrolment_required', 403, 'Set up two-step sign-in (TOTP) before doing anything else'),
+};
+
 /**
  * Signs the request in from the session cookie (401 unauthenticated when missing, unknown or
  * expired) and, for every state-changing method, checks the Origin and the X-CSRF-Token header
- * (403 csrf_failed). Sets c.get('actor'). Mounted on /api/admin/* in app.ts; idempotent.
+ * (403 csrf_failed). A session with a step of sign-in still to do (second factor, password change,
+ * TOTP enrolment) is refused with that step's 403 code unless the route is one of the steps
+ * (`allowPending`). Sets c.get('actor'). Mounted on /api/admin/* in app.ts; idempotent.
  */
-export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
+export function requireSession(deps: Deps, options: { allowPending?: readonly PendingStep[] } = {}): MiddlewareHandler<AuthEnv> {
+  const allowed = new Set(options.allowPending ?? []);
   const middleware: MiddlewareHandler<AuthEnv> = async (c, next) => {
     if (!c.get('actor')) {
       const unsafe = !SAFE_METHODS.has(c.req.method);
@@ -35,6 +44,7 @@ export function requireSession(deps: Deps): MiddlewareHandler<AuthEnv> {
         throw new AppError('unauthenticated', 401, expired ? 'Your session has expired; sign in again' : 'Sign in first');
       }
       if (unsafe) checkCsrfToken(c, check.session.csrfToken);
+      if (check.session.pending && !allowed.has(check.session.pending)) throw STEP_REFUSALS[check.session.pending]();
       c.set('actor', check.actor);
       c.set('session', check.session);
     }

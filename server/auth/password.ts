@@ -1,12 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** scrypt N=2^17, r=8, p=1 (security.md): 128 MiB and a few hundred ms per hash, on purpose. */
-const LOG_N = 17;
+/**
+ * scrypt N=2^logN, r=8, p=1. Production uses logN=17 (security.md): 128 MiB and a few hundred ms per
+ * hash, on purpose. The cost comes from the config (PASSWORD_SCRYPT_LOG_N) so tests can sign in
+ * without paying it; a stored hash carries its own cost.
+ */
 const BLOCK_SIZE = 8;
 const PARALLEL = 1;
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
-/** Accepted cost range when reading a stored hash, so a corrupted row cannot demand unbounded memory. */
+/**
+ * Accepted cost range when reading a stored hash, so a corrupted row cannot demand unbounded memory
+ * and a weak hash is not accepted; the configured cost may lower the floor (tests).
+ */
 const LOG_N_RANGE = [14, 20] as const;
 
 function derive(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
@@ -19,18 +25,18 @@ function derive(password: string, salt: Buffer, logN: number, r: number, p: numb
 }
 
 /** `scrypt$<logN>$<r>$<p>$<salt b64url>$<hash b64url>` */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, logN: number): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, LOG_N, BLOCK_SIZE, PARALLEL);
-  return ['scrypt', LOG_N, BLOCK_SIZE, PARALLEL, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await derive(password, salt, logN, BLOCK_SIZE, PARALLEL);
+  return ['scrypt', logN, BLOCK_SIZE, PARALLEL, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Constant-time comparison against a stored hash; a malformed hash never matches. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(password: string, stored: string, configuredLogN: number): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [logN, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (!Number.isInteger(logN) || logN < LOG_N_RANGE[0] || logN > LOG_N_RANGE[1]) return false;
+  if (!Number.isInteger(logN) || logN < Math.min(LOG_N_RANGE[0], configuredLogN) || logN > LOG_N_RANGE[1]) return false;
   if (r !== BLOCK_SIZE || p !== PARALLEL) return false;
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
@@ -40,13 +46,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * A hash of a random password, computed once: verifying against it when the username is unknown
- * makes a wrong username cost the same time as a wrong password.
+ * A hash of a random password, computed once per cost: verifying against it when the username is
+ * unknown makes a wrong username cost the same time as a wrong password.
  */
-let decoyHash: Promise<string> | undefined;
-export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return decoyHash;
+const decoyHashes = new Map<number, Promise<string>>();
+export function decoyPasswordHash(logN: number): Promise<string> {
+  let hash = decoyHashes.get(logN);
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), logN);
+    decoyHashes.set(logN, hash);
+  }
+  return hash;
 }
 
 const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { AppDatabase } from '../db/database.js';
 import { newId } from '../ids.js';
 import { silentLogger } from '../log.js';
+import { TEST_SCRYPT_LOG_N } from '../testing/harness.js';
 import { hashPassword } from './password.js';
 import { createSession, sessionCookieName } from './sessions.js';
 
@@ -12,9 +13,9 @@ import { createSession, sessionCookieName } from './sessions.js';
 export const TEST_PASSWORD = 'correct-horse-battery-staple';
 
 let testHash: Promise<string> | undefined;
-/** scrypt at full cost takes a few hundred ms, so tests share one hash of TEST_PASSWORD. */
+/** One hash of TEST_PASSWORD at the tests' scrypt cost, shared by every test account. */
 export function testPasswordHash(): Promise<string> {
-  testHash ??= hashPassword(TEST_PASSWORD);
+  testHash ??= hashPassword(TEST_PASSWORD, TEST_SCRYPT_LOG_N);
   return testHash;
 }
 

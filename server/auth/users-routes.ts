@@ -3,7 +3,7 @@ import { Id, UserCreate, UserListQuery, UserUpdate } from '../../schema/admin.js
 import type { Deps } from '../deps.js';
 import { parseQuery, parseWith, readJsonWith } from '../http.js';
 import { requirePermission, type AuthEnv } from './middleware.js';
-import { createUser, getUser, listUsers, resetPassword, updateUser } from './users.js';
+import { createUser, getUser, listUsers, resetPassword, resetTotp, updateUser } from './users.js';
 
 const idParam = (c: Context) => parseWith(Id, c.req.param('id'), 'path');
 
@@ -25,5 +25,6 @@ export function userRoutes(deps: Deps) {
     .post('/:id/reset-password', write, async (c) => {
       c.header('cache-control', 'no-store');
       return c.json(await resetPassword(deps, c.get('actor'), idParam(c)));
-    });
+    })
+    .post('/:id/totp/reset', write, async (c) => c.json(await resetTotp(deps, c.get('actor'), idParam(c))));
 }

@@ -19,6 +19,7 @@ import { likeContains } from '../units/views.js';
 import type { Actor } from './actor.js';
 import { generatePassword, hashPassword } from './password.js';
 import { assertUnitInScope, scopePaths, unitScopeCondition } from './scope.js';
+import { clearTotp } from './second-factor.js';
 import { revokeUserSessions } from './sessions.js';
 
 /**
@@ -36,7 +37,11 @@ function visibleCondition(actor: Actor, access: 'users.read' | 'users.write'): E
 async function summaries(db: Db, actor: Actor, userIds: string[]): Promise<UserSummary[]> {
   if (userIds.length === 0) return [];
   const [users, grants] = await Promise.all([
-    db.selectFrom('users').select(['id', 'username', 'display_name', 'active', 'created_at']).where('id', 'in', userIds).execute(),
+    db
+      .selectFrom('users')
+      .select(['id', 'username', 'display_name', 'active', 'created_at', 'must_change_password', 'totp_enabled_at'])
+      .where('id', 'in', userIds)
+      .execute(),
     db
       .selectFrom('role_grants')
       .leftJoin('units', 'units.id', 'role_grants.unit_id')
@@ -61,6 +66,8 @@ async function summaries(db: Db, actor: Actor, userIds: string[]): Promise<UserS
         grants: grants
           .filter((g) => g.user_id === id)
           .map((g) => ({ role: g.role, unitId: g.unit_id, unitPath: g.path, unitKind: g.kind, unitCode: g.code, unitName: g.name })),
+        mustChangePassword: u.must_change_password === 1,
+        totpEnabled: u.totp_enabled_at !== null,
       },
     ];
   });
@@ -141,10 +148,14 @@ async function fullSummary(db: Db, userId: string): Promise<UserSummary> {
   return user!;
 }
 
+/**
+ * A new account. Its password, generated or typed by the administrator, is one its owner did not
+ * choose: it must be changed at the first sign-in.
+ */
 export async function createUser(deps: Deps, actor: Actor, input: UserCreate): Promise<UserWithPassword> {
   await checkGrants(deps, actor, input.grants);
   const password = input.password ?? generatePassword();
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, deps.config.passwordHashLogN);
   const now = deps.clock.now();
   const id = await deps.db.write(async (tx) => {
     const taken = await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
@@ -160,6 +171,7 @@ export async function createUser(deps: Deps, actor: Actor, input: UserCreate): P
         active: 1,
         created_at: now.toISOString(),
         password_changed_at: now.toISOString(),
+        must_change_password: 1,
       })
       .execute();
     await insertGrants(tx, userId, input.grants, now.toISOString());
@@ -197,15 +209,19 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
   return getUser(deps, actor, userId);
 }
 
-/** Sets a new generated password (shown once) and signs the account out everywhere. */
+/** Sets a new generated password (shown once, to be changed at the next sign-in) and signs the account out everywhere. */
 export async function resetPassword(deps: Deps, actor: Actor, userId: string): Promise<UserWithPassword> {
   await assertUserInScope(deps.db.kysely, actor, userId, 'users.write');
   const password = generatePassword();
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, deps.config.passwordHashLogN);
   const now = deps.clock.now();
   await deps.db.write(async (tx) => {
     const before = await fullSummary(tx, userId);
-    await tx.updateTable('users').set({ password_hash: hash, password_changed_at: now.toISOString() }).where('id', '=', userId).execute();
+    await tx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now.toISOString(), must_change_password: 1 })
+      .where('id', '=', userId)
+      .execute();
     const revokedSessions = await revokeUserSessions(tx, userId);
     await recordAudit(tx, {
       actor,
@@ -222,8 +238,36 @@ export async function resetPassword(deps: Deps, actor: Actor, userId: string): P
 }
 
 /**
+ * Turns off another account's TOTP (its phone is lost and so are its recovery codes) and signs it out
+ * everywhere; if its roles require TOTP it enrols again at its next sign-in. Idempotent: on an
+ * account without TOTP it only signs it out.
+ */
+export async function resetTotp(deps: Deps, actor: Actor, userId: string): Promise<UserSummary> {
+  await assertUserInScope(deps.db.kysely, actor, userId, 'users.write');
+  if (userId === actor.userId) throw new AppError('forbidden', 403, 'Ask another administrator to reset your own two-step sign-in');
+  const now = deps.clock.now();
+  await deps.db.write(async (tx) => {
+    const before = await fullSummary(tx, userId);
+    await clearTotp(tx, userId);
+    const revokedSessions = await revokeUserSessions(tx, userId);
+    await recordAudit(tx, {
+      actor,
+      action: 'user.totp_reset',
+      entity: 'user',
+      entityId: userId,
+      unitId: homeUnit(before),
+      before: { username: before.username, totpEnabled: before.totpEnabled },
+      after: { username: before.username, totpEnabled: false, revokedSessions },
+      at: now,
+    });
+  });
+  return getUser(deps, actor, userId);
+}
+
+/**
  * `npm run admin:create`: a system administrator made from the command line (the first account of
- * a fresh installation). The password is generated unless given; either way it is returned once.
+ * a fresh installation). The password is generated unless given; either way it is returned once. A
+ * generated password must be changed at the first sign-in; one given here was chosen by its owner.
  */
 export async function createSystemAdmin(
   deps: Deps,
@@ -231,7 +275,7 @@ export async function createSystemAdmin(
 ): Promise<{ userId: string; username: string; password: string; generated: boolean }> {
   const username = parseWith(Username, input.username, 'username');
   const password = input.password === undefined ? generatePassword() : parseWith(NewPassword, input.password, 'password');
-  const hash = await hashPassword(password);
+  const hash = await hashPassword(password, deps.config.passwordHashLogN);
   const now = deps.clock.now();
   const userId = await deps.db.write(async (tx) => {
     const taken = await tx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
@@ -239,7 +283,16 @@ export async function createSystemAdmin(
     const id = newId();
     await tx
       .insertInto('users')
-      .values({ id, username, display_name: username, password_hash: hash, active: 1, created_at: now.toISOString(), password_changed_at: now.toISOString() })
+      .values({
+        id,
+        username,
+        display_name: username,
+        password_hash: hash,
+        active: 1,
+        created_at: now.toISOString(),
+        password_changed_at: now.toISOString(),
+        must_change_password: input.password === undefined ? 1 : 0,
+      })
       .execute();
     await insertGrants(tx, id, [{ role: 'system_admin', unitId: null }], now.toISOString());
     await recordAudit(tx, { actor: { system: 'cli' }, action: 'user.create', entity: 'user', entityId: id, unitId: null, after: await fullSummary(tx, id), at: now });

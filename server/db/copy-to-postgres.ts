@@ -13,7 +13,7 @@ import type { Database } from './types.js';
 const TABLES = [
   'units', 'counters', 'staff', 'procedures', 'instruments', 'survey_points', 'retired_codes', 'invitations', 'responses',
   'rollup_fine', 'rollup_unit_day', 'rollup_unit_month', 'rollup_heat', 'rollup_response_day',
-  'users', 'role_grants', 'sessions', 'login_attempts', 'api_keys', 'audit_log', 'settings',
+  'users', 'recovery_codes', 'role_grants', 'sessions', 'login_attempts', 'api_keys', 'audit_log', 'settings',
 ] as const satisfies readonly (keyof Database)[];
 
 export interface CopyReport {

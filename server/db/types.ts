@@ -26,6 +26,7 @@ export interface Database {
   role_grants: RoleGrantTable;
   sessions: SessionTable;
   login_attempts: LoginAttemptTable;
+  recovery_codes: RecoveryCodeTable;
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
@@ -252,6 +253,22 @@ export interface UserTable {
   active: Generated<number>;
   created_at: string;
   password_changed_at: string;
+  /** 1 after a generated or administrator-set password: nothing but a password change until it is changed. */
+  must_change_password: Generated<number>;
+  /** AES-256-GCM ciphertext of the TOTP secret once enrolled (server/auth/totp.ts). */
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  /** Time step of the last accepted code, so a code is never accepted twice. */
+  totp_last_step: number | null;
+}
+
+/** Single-use TOTP recovery codes: only a keyed hash of each is kept. */
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
 }
 
 export interface RoleGrantTable {
@@ -270,12 +287,22 @@ export interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** How far sign-in has got: the password only (second factor to come), TOTP enrolment to do, or done. */
+  stage: Generated<SessionStage>;
+  /** The browser's User-Agent (cut short), so the account page can tell sessions apart. */
+  user_agent: string | null;
+  /** Ciphertext of a TOTP secret offered to this session for enrolment, until a code confirms it. */
+  totp_pending_secret: Generated<string | null>;
 }
+
+export type SessionStage = 'second_factor' | 'totp_enrolment' | 'full';
 
 export interface LoginAttemptTable {
   key: string;
   window_start: string;
   failures: number;
+  /** Per-account pace: the earliest time the next password check may run. */
+  next_check_at: string | null;
 }
 
 export interface ApiKeyTable {

@@ -80,12 +80,13 @@ async function seedAccounts(deps: Deps, ref: DemoReference, weakCentreCode: stri
   const now = deps.clock.now().toISOString();
   for (const spec of specs) {
     const password = generatePassword();
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, deps.config.passwordHashLogN);
     await deps.db.write(async (tx) => {
       const userId = newId();
       await tx
         .insertInto('users')
-        .values({ id: userId, username: spec.username, display_name: spec.name, password_hash: passwordHash, created_at: now, password_changed_at: now })
+        // Generated and printed: to be changed at the first sign-in, like any password its owner did not choose.
+        .values({ id: userId, username: spec.username, display_name: spec.name, password_hash: passwordHash, created_at: now, password_changed_at: now, must_change_password: 1 })
         .execute();
       await tx
         .insertInto('role_grants')

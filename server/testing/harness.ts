@@ -21,8 +21,14 @@ export function tempDir(prefix = 'sipas-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+/**
+ * scrypt cost for tests: 2^12 (4 MiB, a few ms) instead of production's 2^17 (128 MiB, hundreds of
+ * ms that grow with the machine's load). One test checks the production parameters themselves.
+ */
+export const TEST_SCRYPT_LOG_N = 12;
+
 export function testConfig(dir: string, env: Record<string, string> = {}): Config {
-  return loadConfig({ DATA_DIR: dir, LOG_REQUESTS: 'false', ...env });
+  return loadConfig({ DATA_DIR: dir, LOG_REQUESTS: 'false', PASSWORD_SCRYPT_LOG_N: String(TEST_SCRYPT_LOG_N), ...env });
 }
 
 /**
