@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'wrong_instrument',
   'import_failed',
   'storage_unavailable',
+  'not_ready',
   'internal',
 ] as const;
 

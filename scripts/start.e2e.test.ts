@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,37 +7,48 @@ import { launchChromium } from '../server/testing/e2e.js';
 import { freePort } from '../server/testing/ports.js';
 import { tempDir } from '../server/testing/harness.js';
 
-/** The README's promise: on an empty DATA_DIR, `npm start` serves both apps and prints a working login. */
+/**
+ * The README's promise: on an empty DATA_DIR, `npm start` (the real npm script) runs the compiled
+ * server under plain node, answers /readyz 503 while it seeds the demo and 200 once ready, and only
+ * then prints the links and a working login.
+ */
 const root = path.resolve(import.meta.dirname, '..');
+const dataDir = tempDir('sipas-start-');
 let child: ChildProcess;
 let browser: Browser;
 let printed = '';
 let base = '';
 let healthyAfterMs = 0;
+/** /readyz answers seen while /healthz already said ok. */
+const readyzWhileLive: number[] = [];
+/** /readyz asked the moment the login line appeared. */
+let readyzWhenPrinted: Promise<number> | undefined;
+
+const status = (url: string) => fetch(url).then((r) => r.status, () => 0);
 
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/start.ts')], {
+  child = spawn('npm', ['start'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: tempDir('sipas-start-'), PORT: String(port), PUBLIC_BASE_URL: base, LOG_REQUESTS: 'false' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), PUBLIC_BASE_URL: base, LOG_REQUESTS: 'false' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  child.stdout!.on('data', (d: Buffer) => (printed += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => {
+    printed += d.toString();
+    if (!readyzWhenPrinted && /^API key: /m.test(printed)) readyzWhenPrinted = status(`${base}/readyz`);
+  });
   for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
+    if ((await status(`${base}/healthz`)) === 200) break;
     if (Date.now() - started > 60_000) throw new Error(`not healthy within 60 s:\n${printed}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   healthyAfterMs = Date.now() - started;
-  while (!/^API key: /m.test(printed)) {
+  while (!readyzWhenPrinted) {
+    readyzWhileLive.push(await status(`${base}/readyz`));
     if (Date.now() - started > 120_000) throw new Error(`start-up lines missing:\n${printed}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 100));
   }
   browser = await launchChromium();
 }, 180_000);
@@ -49,6 +61,22 @@ afterAll(async () => {
 const line = (label: string) => new RegExp(`^${label}: (.+)$`, 'm').exec(printed)?.[1]?.trim();
 
 describe('npm start on an empty data directory', () => {
+  it('serves requests from node running the compiled server, with no tsx loader', () => {
+    const pid = Number(readFileSync(path.join(dataDir, 'server.pid'), 'utf8'));
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const nodeOptions = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] ?? '';
+    expect(path.basename(argv[0]!)).toBe('node');
+    expect(path.resolve(root, argv.at(-1)!)).toBe(path.join(root, 'dist/node/scripts/start.js'));
+    expect(argv.join(' ')).not.toMatch(/tsx|--import|--loader|--require/);
+    expect(nodeOptions).not.toMatch(/tsx|--import|--loader|--require/);
+  });
+
+  it('answers /readyz 503 while seeding though /healthz is ok, then 200, and prints the links only once ready', async () => {
+    expect(readyzWhileLive).toContain(503);
+    expect(readyzWhileLive.filter((s) => s !== 503 && s !== 200)).toEqual([]);
+    expect(await readyzWhenPrinted).toBe(200);
+  });
+
   it('is healthy within 60 s and prints the survey link, admin link, login and API key', () => {
     expect(healthyAfterMs).toBeLessThan(60_000);
     expect(line('Survey')).toMatch(new RegExp(`^${base}/s/[a-z2-9]{10}$`));

@@ -16,6 +16,9 @@ import { createIntake, type Intake } from './intake/intake.js';
 import { intakeRoutes } from './intake/routes.js';
 import { surveyPageRoutes } from './intake/survey-page.js';
 import { consoleLogger, type Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { probeRoutes, requestMetrics } from './probes.js';
+import { createReadiness, type Readiness } from './readiness.js';
 import { invitationRoutes, responseRateRoutes } from './invitations/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { qrRoutes } from './qr/routes.js';
@@ -34,6 +37,10 @@ export interface AppOptions {
   intake?: Intake;
   /** Built UIs; loaded from dist/ when not given. */
   ui?: { survey?: BuiltUi | undefined; admin?: BuiltUi | undefined };
+  /** What GET /readyz checks; main passes its own (held until the demo seed is done). */
+  readiness?: Readiness;
+  /** Request, intake and backup figures for GET /metrics, which exists only with these and a METRICS_TOKEN. */
+  metrics?: Metrics | undefined;
 }
 
 /** SQLite result codes that mean "storage is unavailable right now", not "the request is wrong". */
@@ -93,6 +100,8 @@ export function createApp(options: AppOptions) {
     });
   }
 
+  if (options.metrics) app.use('*', requestMetrics(options.metrics));
+
   // Every admin route needs a signed-in session (and a CSRF token on writes) before its own permission check.
   app.use('/api/admin/*', requireSession(deps));
 
@@ -100,6 +109,11 @@ export function createApp(options: AppOptions) {
     await sql`select 1`.execute(deps.db.kysely);
     return c.json({ status: 'ok' });
   });
+  const metricsToken = deps.config.metricsToken;
+  app.route(
+    '/',
+    probeRoutes(options.readiness ?? createReadiness({ db: deps.db }), options.metrics && metricsToken ? { metrics: options.metrics, token: metricsToken } : undefined),
+  );
 
   app.route('/', intakeRoutes(deps, options.intake ?? createIntake(deps)));
   app.route('/', surveyPageRoutes(deps, survey));

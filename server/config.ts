@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: intIn(1, 3650).default(14),
   LOG_REQUESTS: bool.default(true),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SCORE_FACTOR_ROLLUP: z.enum(['mean_of_criteria', 'answer_weighted', 'factor_question']).default('mean_of_criteria'),
   SCORE_PART_ROLLUP: z.enum(['mean_of_factors', 'item_count_weighted', 'answer_weighted']).default('mean_of_factors'),
   SCORE_UNIT_ROLLUP: z.enum(['pooled', 'mean_of_children']).default('pooled'),
@@ -79,6 +80,8 @@ export interface Config {
   backupDir: string;
   backupKeep: number;
   logRequests: boolean;
+  /** Bearer token for GET /metrics; without one the route does not exist. */
+  metricsToken: string | undefined;
   scoring: ScoringSettings;
 }
 
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupDir: path.resolve(e.BACKUP_DIR ?? path.join(dataDir, 'backups')),
     backupKeep: e.BACKUP_KEEP,
     logRequests: e.LOG_REQUESTS,
+    metricsToken: e.METRICS_TOKEN,
     scoring: {
       factorRollup: e.SCORE_FACTOR_ROLLUP,
       partRollup: e.SCORE_PART_ROLLUP,

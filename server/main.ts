@@ -10,6 +10,8 @@ import { startBackupSchedule, type BackupSchedule, type Timers } from './durabil
 import { ensureBuiltinInstruments } from './instruments/store.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { consoleLogger, type Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { createReadiness, type Readiness } from './readiness.js';
 
 export interface RunningServer {
   server: ServerType;
@@ -19,6 +21,10 @@ export interface RunningServer {
   intake: Intake;
   /** The daily SQLite backup (none on PostgreSQL, which has its own tools). */
   backups: BackupSchedule | undefined;
+  /** What GET /readyz answers; held not ready until markStarted() when started with holdReadiness. */
+  readiness: Readiness;
+  /** The /metrics figures, when METRICS_TOKEN is set. */
+  metrics: Metrics | undefined;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
   close(): Promise<void>;
 }
@@ -32,6 +38,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Crash-test control run only: answers before the commit, to prove the crash test catches a loss. */
   unsafeAckBeforeCommit?: boolean;
+  /** Start-up work (the demo seed) follows: /readyz answers 503 until readiness.markStarted(). */
+  holdReadiness?: boolean;
 }
 
 /** The crash test's control run sets this (to exactly this value) to start a server that can lose answers. */
@@ -49,8 +57,20 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? consoleLogger;
   const database = db ?? (await openDatabase(config));
-  const intake = createIntake({ db: database, config, clock, logger }, { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false });
-  const app = createApp({ db: database, config, clock, logger, intake });
+  const backups =
+    database.dialect === 'sqlite'
+      ? startBackupSchedule({ db: database, backupDir: config.backupDir, keep: config.backupKeep, clock, logger, timers: options.backupTimers })
+      : undefined;
+  // prom-client is loaded only when metrics are on.
+  const metrics: Metrics | undefined = config.metricsToken
+    ? (await import('./metrics.js')).createMetrics({ intakeQueueDepth: () => intake.queueDepth, backups, clock })
+    : undefined;
+  const intake = createIntake(
+    { db: database, config, clock, logger },
+    { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, onBatch: metrics?.observeIntakeBatch },
+  );
+  const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
+  const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
@@ -61,10 +81,6 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     if (stopping) res.setHeader('connection', 'close');
   });
   writeInstanceFile(config.dataDir);
-  const backups =
-    database.dialect === 'sqlite'
-      ? startBackupSchedule({ db: database, backupDir: config.backupDir, keep: config.backupKeep, clock, logger, timers: options.backupTimers })
-      : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   let closing: Promise<void> | undefined;
@@ -83,11 +99,11 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await database.close();
       removeInstanceFile(config.dataDir);
     })());
-  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, close };
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */
-export async function main(): Promise<RunningServer> {
+export async function main(options: Pick<StartOptions, 'holdReadiness'> = {}): Promise<RunningServer> {
   let config: Config;
   try {
     config = loadConfig();
@@ -101,7 +117,7 @@ export async function main(): Promise<RunningServer> {
   const unsafeControl = process.env[CRASH_CONTROL_ENV] === CRASH_CONTROL_VALUE;
   if (unsafeControl) consoleLogger.error('unsafe_crash_control', { synchronous: 'OFF', ackBeforeCommit: true });
   const db = await openDatabase(config, unsafeControl ? { synchronous: 'OFF' } : {});
-  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl });
+  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, holdReadiness: options.holdReadiness ?? false });
   consoleLogger.info('listening', { url: running.url });
   const shutdown = (signal: string) => {
     consoleLogger.info('shutdown', { signal });

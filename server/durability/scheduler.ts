@@ -26,6 +26,13 @@ export function backupFileName(at: Date): string {
   return `sipas-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}Z.sqlite`;
 }
 
+/** When a backup named by backupFileName was taken. */
+export function backupTimeOf(name: string): Date {
+  const [, d, t] = /^sipas-(\d{8})-(\d{6})Z\.sqlite$/.exec(name) ?? [];
+  if (!d || !t) throw new Error(`not a backup file name: ${name}`);
+  return new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4)}Z`);
+}
+
 /** The finished backups in a directory, oldest first (partial files and other names ignored). */
 export function listBackups(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -61,9 +68,20 @@ export interface BackupScheduleOptions {
   localHour?: number;
 }
 
+/** How one backup run ended. */
+export interface BackupRun {
+  endedAt: Date;
+  ok: boolean;
+  seconds: number;
+}
+
 export interface BackupSchedule {
   /** When the next backup is due (null once stopped). */
   readonly nextAt: Date | null;
+  /** The latest run of this schedule (null before the first): a failed one makes the server not ready. */
+  readonly lastRun: BackupRun | null;
+  /** When the newest finished backup in BACKUP_DIR was taken, by this server or `npm run db:backup` (null if none). */
+  newestBackupAt(): Date | null;
   /** Takes a backup now and prunes old ones (the timer calls this too). */
   runNow(): Promise<BackupResult>;
   /** Resolves when no backup is running. */
@@ -78,15 +96,24 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
   const localHour = options.localHour ?? 2;
   let handle: unknown;
   let nextAt: Date | null = null;
+  let lastRun: BackupRun | null = null;
   let running: Promise<unknown> = Promise.resolve();
 
   const runNow = (): Promise<BackupResult> => {
     const run = running.then(async () => {
-      const file = path.join(options.backupDir, backupFileName(options.clock.now()));
-      const result = await backupOpenDatabase(options.db, file);
-      const removed = pruneBackups(options.backupDir, options.keep);
-      options.logger.info('backup_done', { file: path.basename(file), bytes: result.bytes, ms: result.ms, pruned: removed.length });
-      return result;
+      const started = performance.now();
+      const ended = (ok: boolean) => (lastRun = { endedAt: options.clock.now(), ok, seconds: (performance.now() - started) / 1000 });
+      try {
+        const file = path.join(options.backupDir, backupFileName(options.clock.now()));
+        const result = await backupOpenDatabase(options.db, file);
+        const removed = pruneBackups(options.backupDir, options.keep);
+        options.logger.info('backup_done', { file: path.basename(file), bytes: result.bytes, ms: result.ms, pruned: removed.length });
+        ended(true);
+        return result;
+      } catch (err) {
+        ended(false);
+        throw err;
+      }
     });
     running = run.catch(() => undefined);
     return run;
@@ -109,6 +136,13 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
   return {
     get nextAt() {
       return nextAt;
+    },
+    get lastRun() {
+      return lastRun;
+    },
+    newestBackupAt: () => {
+      const newest = listBackups(options.backupDir).at(-1);
+      return newest ? backupTimeOf(newest) : null;
     },
     runNow,
     idle: () => running.then(() => undefined),

@@ -7,6 +7,8 @@ export interface GroupCommitOptions<Item, Outcome> {
   /** Writes one batch in one transaction and returns one outcome per item, in order. */
   writeBatch(items: Item[]): Promise<Outcome[]>;
   maxBatch?: number;
+  /** Told of each batch once its transaction has ended: its size, time and outcomes (null when it failed). */
+  onBatch?(size: number, seconds: number, outcomes: readonly Outcome[] | null): void;
   /**
    * Crash-test control only: answer before the commit, to prove the crash test catches a loss.
    * Never set in production.
@@ -60,12 +62,15 @@ export class GroupCommitter<Item, Outcome> {
     await new Promise((r) => setImmediate(r));
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch ?? 512);
+      const started = performance.now();
+      let outcomes: Outcome[] | null = null;
       try {
-        const outcomes = await this.options.writeBatch(batch.map((p) => p.item));
-        batch.forEach((p, i) => p.resolve(outcomes[i]!));
+        outcomes = await this.options.writeBatch(batch.map((p) => p.item));
+        batch.forEach((p, i) => p.resolve(outcomes![i]!));
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
+      this.options.onBatch?.(batch.length, (performance.now() - started) / 1000, outcomes);
       await new Promise((r) => setImmediate(r));
     }
     this.draining = undefined;

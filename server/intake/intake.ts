@@ -7,17 +7,26 @@ export interface Intake {
   submit(response: PreparedResponse): Promise<WriteOutcome>;
   /** False once shutdown has begun. */
   readonly accepting: boolean;
+  /** Submissions waiting for the next batch transaction. */
+  readonly queueDepth: number;
   /** Graceful shutdown: stop taking submissions, commit what is queued. */
   close(): Promise<void>;
 }
 
 const PURGE_EVERY_MS = 10 * 60_000;
 
+export interface IntakeOptions {
+  ackBeforeCommit?: boolean;
+  /** Told of each batch transaction (the /metrics figures). */
+  onBatch?(size: number, seconds: number, outcomes: readonly WriteOutcome[] | null): void;
+}
+
 /** The durable write path: every accepted response is committed (with its rollups) before it is answered. */
-export function createIntake(deps: Deps, options: { ackBeforeCommit?: boolean } = {}): Intake {
+export function createIntake(deps: Deps, options: IntakeOptions = {}): Intake {
   let lastPurge = 0;
   const committer = new GroupCommitter<PreparedResponse, WriteOutcome>({
     ackBeforeCommit: options.ackBeforeCommit ?? false,
+    onBatch: options.onBatch,
     writeBatch: (items) =>
       deps.db.write(async (tx) => {
         const now = deps.clock.now();
@@ -35,6 +44,9 @@ export function createIntake(deps: Deps, options: { ackBeforeCommit?: boolean } 
     submit: (response) => committer.submit(response, 'accepted'),
     get accepting() {
       return committer.accepting;
+    },
+    get queueDepth() {
+      return committer.pending;
     },
     close: () => committer.close(),
   };
