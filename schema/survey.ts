@@ -17,6 +17,8 @@ export const PublicSurvey = z.object({
   procedureName: z.string().nullable(),
   kiosk: z.boolean(),
   instrument: Instrument,
+  /** The longest comment the server keeps (COMMENT_MAX_CHARS), counted in characters. */
+  commentMaxChars: z.number().int().positive(),
 });
 export type PublicSurvey = z.infer<typeof PublicSurvey>;
 

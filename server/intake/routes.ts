@@ -32,6 +32,7 @@ export async function publicSurvey(deps: Deps, code: string): Promise<PublicSurv
     procedureName: procedure?.name ?? null,
     kiosk: target.kiosk,
     instrument,
+    commentMaxChars: deps.config.commentMaxChars,
   };
 }
 

@@ -87,6 +87,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
     procedureName: null,
     kiosk: false,
     instrument: { id: EXAMPLE_RESPONSE.instrumentId, definition: QUAY_V1 },
+    commentMaxChars: 2000,
   };
   const code = {
     name: 'code',

@@ -10,6 +10,8 @@ const SLOW_3G = { offline: false, latency: 400, downloadThroughput: 400_000 / 8,
 const S17_CODE = 'e2es17test';
 const KIOSK_CODE = 'e2ekiosk01';
 const RETIRED_CODE = 'e2eretired';
+/** The server's comment limit for this run: not the default, so the page can only have it from the server. */
+const COMMENT_MAX_CHARS = 600;
 
 let server: E2eServer;
 let browser: Browser;
@@ -17,7 +19,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   ensureSurveyBuilt();
-  [server, browser] = await Promise.all([startE2eServer({ responses: 50 }), launchChromium()]);
+  [server, browser] = await Promise.all([startE2eServer({ responses: 50, env: { COMMENT_MAX_CHARS: String(COMMENT_MAX_CHARS) } }), launchChromium()]);
   copySurveyPoint(server.dbFile, server.surveyCode, { code: S17_CODE, instrument_id: 'S17@1' });
   copySurveyPoint(server.dbFile, server.surveyCode, { code: KIOSK_CODE, kiosk: 1 });
   retireCode(server.dbFile, server.surveyCode, RETIRED_CODE);
@@ -98,7 +100,8 @@ describe('citizen survey page', () => {
     await heading(page, 'Góp ý thêm');
     const comment = 'Cán bộ hướng dẫn rất tận tình, cảm ơn!';
     await page.getByRole('textbox').fill(comment);
-    await page.getByText(`Còn ${1000 - comment.length} ký tự`).waitFor();
+    await page.getByText(`Còn ${COMMENT_MAX_CHARS - comment.length} ký tự`).waitFor();
+    expect(await page.getByRole('textbox').getAttribute('maxlength')).toBe(String(COMMENT_MAX_CHARS));
     await page.getByRole('radio', { name: 'Từ 60 trở lên' }).check();
     await shot(page, 'final', true);
 

@@ -20,6 +20,7 @@ describe('survey location', () => {
       procedureName: null,
       kiosk: false,
       instrument: { id: 'QUAY@1', definition: quayLike() },
+      commentMaxChars: 2000,
     };
     const page = (text: string | null) => ({
       getElementById: (id: string) => (id === 'survey-data' && text !== null ? ({ textContent: text } as HTMLElement) : null),

@@ -26,6 +26,7 @@ function isPublicSurvey(value: unknown): value is PublicSurvey {
     isRecord(value) &&
     typeof value.code === 'string' &&
     typeof value.unitName === 'string' &&
+    typeof value.commentMaxChars === 'number' &&
     isRecord(value.instrument) &&
     typeof value.instrument.id === 'string' &&
     isRecord(value.instrument.definition) &&

@@ -8,8 +8,6 @@ import { minutesToAnswer, planScreens, unanswered } from './screens.js';
 import { timeOrderedUuid, type KeyValueStore } from './storage.js';
 import { Chips, Message, Question } from './widgets.js';
 
-/** The server keeps up to COMMENT_MAX_CHARS (2000 by default); we ask for less so a comment is never refused. */
-export const COMMENT_MAX_LENGTH = 1000;
 /** Kiosk: back to the start this long after the thank-you, and a half-filled survey is wiped after this much idleness. */
 export const KIOSK_THANKS_MS = 30_000;
 export const KIOSK_IDLE_MS = 90_000;
@@ -304,12 +302,12 @@ function FinalScreen({
           <p class="hint" id="comment-hint">
             {/* Say "optional" unless the instrument's own prompt already does. */}
             {comment.prompt[lang].toLowerCase().includes(t('commentHint').toLowerCase()) ? '' : `${t('commentHint')} · `}
-            {t('charsLeft', { n: COMMENT_MAX_LENGTH - draft.comment.length })}
+            {t('charsLeft', { n: survey.commentMaxChars - draft.comment.length })}
           </p>
           <textarea
             id="comment"
             rows={5}
-            maxLength={COMMENT_MAX_LENGTH}
+            maxLength={survey.commentMaxChars}
             aria-describedby="comment-hint"
             value={draft.comment}
             onInput={(event) => {
