@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'exports.run',
   'surveys.read',
   'surveys.write',
+  /** Write the province's questionnaires (instrument versions): provincial officers and system administrators. */
+  'instruments.write',
   'settings.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

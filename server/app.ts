@@ -23,6 +23,7 @@ import { invitationRoutes, responseRateRoutes } from './invitations/routes.js';
 import { openApiRoutes } from './openapi/routes.js';
 import { qrRoutes } from './qr/routes.js';
 import { surveyPointRoutes } from './surveypoints/routes.js';
+import { instrumentRoutes } from './instruments/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './imports/routes.js';
@@ -123,6 +124,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/audit', auditRoutes(deps));
   app.route('/api/admin/apikeys', apiKeyRoutes(deps));
   app.route('/api/admin/survey-points', surveyPointRoutes(deps));
+  app.route('/api/admin/instruments', instrumentRoutes(deps));
   app.route('/api/admin/response-rate', responseRateRoutes(deps));
   app.route('/api/admin/dashboard', dashboardRoutes(deps));
   app.route('/api/admin/exports', exportRoutes(deps));

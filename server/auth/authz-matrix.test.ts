@@ -26,7 +26,9 @@ import { openSqlite, type AppDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { UnitRow } from '../db/types.js';
 import { randomCode } from '../ids.js';
-import { ensureBuiltinInstruments } from '../instruments/store.js';
+import type { InstrumentDefinition } from '../../schema/instrument.js';
+import { QUAY_V1 } from '../instruments/catalogue.js';
+import { ensureBuiltinInstruments, insertDraft, publishDraft } from '../instruments/store.js';
 import { issueInvitation } from '../invitations/issue.js';
 import { silentLogger } from '../log.js';
 import { insertSurveyPoint } from '../surveypoints/points.js';
@@ -48,6 +50,8 @@ interface World {
   apiKey: { id: string };
   user: { id: string };
   surveyPoint: { id: string; code: string };
+  /** Questionnaires of the province of the world's centre: a publishable draft and a published version. */
+  questionnaire: { draft: { id: string; definition: InstrumentDefinition }; published: { id: string } };
 }
 
 interface SampleRequest {
@@ -173,6 +177,37 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/admin/survey-points/:id/qr.png': (w) => [{ path: `/api/admin/survey-points/${w.surveyPoint.id}/qr.png` }],
   'GET /api/admin/survey-points/:id/poster': (w) => [{ path: `/api/admin/survey-points/${w.surveyPoint.id}/poster` }],
 
+  'GET /api/admin/survey-points/posters': (w) => [
+    { path: `/api/admin/survey-points/posters?unitId=${w.centre.id}` },
+    { path: `/api/admin/survey-points/posters?unitId=${w.commune.id}&size=receipt&includeClosed=true` },
+  ],
+
+  'GET /api/admin/instruments': () => [{}],
+  'GET /api/admin/instruments/catalogue': () => [{}],
+  'POST /api/admin/instruments': (w) => [
+    { body: { code: uniq('Q').toUpperCase(), template: 'QUAY', ownerUnitId: w.province.id } },
+    { body: { code: uniq('E').toUpperCase(), template: 'EMPTY', ownerUnitId: w.province.id, title: { vi: 'Phiếu trống', en: 'Empty' } } },
+  ],
+  'GET /api/admin/instruments/:id': (w) => [
+    { path: `/api/admin/instruments/${w.questionnaire.draft.id}` },
+    { path: `/api/admin/instruments/${w.questionnaire.published.id}` },
+  ],
+  'PUT /api/admin/instruments/:id': (w) => [
+    { path: `/api/admin/instruments/${w.questionnaire.draft.id}`, body: { definition: { ...w.questionnaire.draft.definition, title: { vi: 'Tên mới', en: 'New title' } } } },
+    {
+      path: `/api/admin/instruments/${w.questionnaire.published.id}`,
+      body: { definition: { ...w.questionnaire.draft.definition, code: w.questionnaire.published.id.split('@')[0] } },
+    },
+  ],
+  'DELETE /api/admin/instruments/:id': (w) => [{ path: `/api/admin/instruments/${w.questionnaire.draft.id}` }],
+  'POST /api/admin/instruments/:id/versions': (w) => [{ path: `/api/admin/instruments/${w.questionnaire.published.id}/versions` }],
+  'POST /api/admin/instruments/:id/publish': (w) => [{ path: `/api/admin/instruments/${w.questionnaire.draft.id}/publish` }],
+  'POST /api/admin/instruments/:id/assign': (w, o) => [
+    { path: `/api/admin/instruments/${w.questionnaire.published.id}/assign`, body: { surveyPointIds: [w.surveyPoint.id] } },
+    { path: `/api/admin/instruments/${w.questionnaire.published.id}/assign`, body: { unitId: w.centre.id } },
+    { path: `/api/admin/instruments/${w.questionnaire.published.id}/assign`, body: { surveyPointIds: [w.surveyPoint.id, o.surveyPoint.id] }, crossUnit: true },
+  ],
+
   'GET /api/admin/response-rate': (w) => [
     { path: '/api/admin/response-rate?from=2026-11-01&to=2026-11-30&groupBy=unit,counter' },
     { path: `/api/admin/response-rate?from=2026-11-01&to=2026-11-30&unitId=${w.centre.id}` },
@@ -292,6 +327,20 @@ async function buildFixture(dir: string): Promise<Fixture> {
     marked.push({ markers: [row.id, row.code], visibleTo: (scope) => under(scope, holder.path) });
     return row;
   };
+  const questionnaires = async (province: UnitRow): Promise<World['questionnaire']> => {
+    const make = async (status: 'draft' | 'published') => {
+      const code = `M${tag().toUpperCase()}`;
+      const title = `Phiếu ${tag()}`;
+      const definition: InstrumentDefinition = { ...QUAY_V1, code, title: { vi: title, en: title } };
+      await db.write(async (tx) => {
+        await insertDraft(tx, clock, definition, province.id);
+        if (status === 'published') await publishDraft(tx, clock, `${code}@1`);
+      });
+      marked.push({ markers: [`${code}@1`, title], visibleTo: (scope) => scope.some((s) => s.startsWith(province.path)) });
+      return { id: `${code}@1`, definition };
+    };
+    return { draft: await make('draft'), published: await make('published') };
+  };
   const user = async (username: string, grants: { role: Role; unit: UnitRow | null }[]) => {
     const u = await aUser(db, clock, { username, grants: grants.map((g) => ({ role: g.role, unitId: g.unit?.id ?? null })) });
     const paths = grants.flatMap((g) => (g.unit ? [g.unit.path] : []));
@@ -326,9 +375,10 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const off2 = await user('matrix.officer2', [{ role: 'provincial_officer', unit: p2 }]);
   const sup2 = await user('matrix.sup2', [{ role: 'centre_supervisor', unit: cc2 }]);
 
-  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1 };
-  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2 };
-  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3 };
+  const [i1, i2] = [await questionnaires(p1), await questionnaires(p2)];
+  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1, questionnaire: i1 };
+  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2, questionnaire: i1 };
+  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3, questionnaire: i2 };
 
   const json = { 'content-type': 'application/json' };
   const sessionCaller = async (name: string, role: Role, u: { id: string }, scope: Caller['scope'], other: World): Promise<Caller> => ({

@@ -35,7 +35,7 @@ export async function dashboardOptions(deps: Deps, actor: Actor, query: OptionsQ
       .orderBy('code')
       .execute(),
     db.selectFrom('rollup_unit_month').select('unit_id').distinct().where('unit_id', 'in', ids).execute(),
-    listInstruments(db),
+    listInstruments(db, { visibleTo: actor }),
   ]);
   const holding = new Set(holders.map((h) => h.unit_id));
   return {

@@ -130,6 +130,6 @@ export async function exportOptions(deps: Deps, actor: Actor): Promise<ExportOpt
   const units = scope.units
     .filter((u) => u.kind !== 'agency' || u.lineage.length === topDepth)
     .map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, depth: u.lineage.length - topDepth }));
-  const instruments = (await listInstruments(deps.db.kysely)).map((i) => ({ id: i.id, title: i.definition.title.vi }));
+  const instruments = (await listInstruments(deps.db.kysely, { visibleTo: actor })).map((i) => ({ id: i.id, title: i.definition.title.vi }));
   return { units, instruments, defaultPeriod: resolvePeriod(deps.clock.now()) };
 }

@@ -82,3 +82,19 @@ export function parsePublishableDefinition(input: unknown): InstrumentDefinition
   if (issues.length) throw new AppError('validation_failed', 400, 'The questionnaire is not ready to publish', issues);
   return definition;
 }
+
+/**
+ * The same checks for a definition sent inside a request body, with each issue's path starting at
+ * that field (['definition', 'items', 3, 'factor']) so the editor can put it next to the input.
+ */
+export function assertDefinitionIn(field: string, definition: InstrumentDefinition, forPublishing = false): void {
+  const issues = [...definitionIssues(definition), ...(forPublishing ? publishIssues(definition) : [])];
+  if (issues.length) {
+    throw new AppError(
+      'validation_failed',
+      400,
+      forPublishing ? 'The questionnaire is not ready to publish' : 'The questionnaire is not consistent',
+      issues.map((i) => ({ ...i, path: [field, ...i.path] })),
+    );
+  }
+}

@@ -17,7 +17,7 @@ export interface PosterContent {
   svg: string;
 }
 
-const TITLES: Record<QrSize, string> = { a4: 'A4', a5: 'A5', tent: 'Biển để bàn / Table tent' };
+const TITLES: Record<QrSize, string> = { a4: 'A4', a5: 'A5', tent: 'Biển để bàn / Table tent', receipt: 'Dải giấy in hóa đơn 80 mm / Receipt strip' };
 
 /** The QR as an accessible inline SVG: inline markup is allowed by the CSP and prints as vectors. */
 function qrMarkup(svg: string, url: string) {
@@ -60,31 +60,42 @@ function panel(p: PosterContent, size: QrSize) {
   </section>`;
 }
 
+function sheet(p: PosterContent, size: QrSize) {
+  return size === 'tent'
+    ? html`<div class="sheet sheet-tent">
+        <div class="tent-face tent-back">${panel(p, size)}</div>
+        <div class="fold" aria-hidden="true"></div>
+        <div class="tent-face">${panel(p, size)}</div>
+      </div>`
+    : html`<div class="sheet sheet-${size}">${panel(p, size)}</div>`;
+}
+
 /**
  * A printable poster for one survey point. The table tent is an A4 landscape sheet folded in half:
- * the upper panel is printed upside down so both faces read upright once folded.
+ * the upper panel is printed upside down so both faces read upright once folded. The receipt strip
+ * is 80 mm wide, in black only, for the thermal printer that prints the dossier receipt.
  */
 export function posterHtml(p: PosterContent, size: QrSize): HtmlEscapedString | Promise<HtmlEscapedString> {
-  const sheet =
-    size === 'tent'
-      ? html`<div class="sheet sheet-tent">
-          <div class="tent-face tent-back">${panel(p, size)}</div>
-          <div class="fold" aria-hidden="true"></div>
-          <div class="tent-face">${panel(p, size)}</div>
-        </div>`
-      : html`<div class="sheet sheet-${size}">${panel(p, size)}</div>`;
+  return postersHtml([p], size, `${p.unitName}${p.counterName ? ` — ${p.counterName}` : ''}`);
+}
+
+/** Several posters as one document, one sheet (one printed page) each: "print all posters of this centre". */
+export function postersHtml(posters: readonly PosterContent[], size: QrSize, title: string): HtmlEscapedString | Promise<HtmlEscapedString> {
+  const margins = size === 'receipt' ? 'lề tối thiểu · minimum margins' : 'không lề · no margins';
   return html`<!doctype html>
 <html lang="vi">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Mã QR khảo sát — ${p.unitName}${p.counterName ? ` — ${p.counterName}` : ''} (${TITLES[size]})</title>
+    <title>Mã QR khảo sát — ${title} (${TITLES[size]})</title>
     <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${POSTER_CSS_PATH}" />
   </head>
   <body>
-    <p class="screen-hint">In trang này (Ctrl+P), khổ ${TITLES[size]}, tỷ lệ 100%, không lề. · Print at 100% scale, no margins.</p>
-    ${sheet}
+    <p class="screen-hint">
+      In trang này (Ctrl+P), khổ ${TITLES[size]}, tỷ lệ 100%, ${margins}${posters.length > 1 ? html`, ${posters.length} trang` : ''}. · Print at 100% scale.
+    </p>
+    ${posters.length ? posters.map((p) => sheet(p, size)) : html`<p class="screen-hint">Không có điểm khảo sát nào đang mở. · No open survey point.</p>`}
   </body>
 </html>`;
 }

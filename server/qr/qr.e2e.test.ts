@@ -88,7 +88,7 @@ describe('counter QR codes', () => {
     await page.goto(`${server.url}/api/admin/survey-points/${point.id}/poster?size=${size}`);
     await expect.poll(() => page.evaluate(() => document.fonts.status)).toBe('loaded');
     const sheetWidthMm = await page.locator('.sheet').evaluate((el) => el.getBoundingClientRect().width / (96 / 25.4));
-    expect(Math.round(sheetWidthMm)).toBe(size === 'a5' ? 148 : size === 'a4' ? 210 : 297);
+    expect(Math.round(sheetWidthMm)).toBe({ a4: 210, a5: 148, tent: 297, receipt: 80 }[size]);
     expect(await page.locator('.url').first().textContent()).toBe(point.url);
     expect(await page.locator('.instruction').first().textContent()).toBe('Quét mã QR để đánh giá mức độ hài lòng');
 

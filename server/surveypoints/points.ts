@@ -15,6 +15,7 @@ import type {
   UpdateSurveyPointInput,
 } from '../../schema/surveypoints.js';
 import { subtreeCondition } from '../db/like.js';
+import { assertUsableAt } from '../instruments/questionnaires.js';
 
 /** The in-memory twin of pathScopeCondition, for a row already loaded. */
 export function pathInScope(actor: Actor, path: string, access: ScopeAccess): boolean {
@@ -26,8 +27,9 @@ function pointsQuery(db: Db) {
   return db
     .selectFrom('survey_points as sp')
     .innerJoin('units as u', 'u.id', 'sp.unit_id')
+    .innerJoin('instruments as i', 'i.id', 'sp.instrument_id')
     .leftJoin('counters as c', 'c.id', 'sp.counter_id')
-    .select([
+    .select((eb) => [
       'sp.id',
       'sp.code',
       'sp.unit_id',
@@ -38,10 +40,18 @@ function pointsQuery(db: Db) {
       'c.code as counter_code',
       'c.name as counter_name',
       'sp.instrument_id',
+      'i.title_vi',
+      'i.title_en',
       'sp.status',
       'sp.kiosk',
       'sp.created_at',
       'sp.updated_at',
+      // One index seek per point (responses_point_submitted), however many answers it has.
+      eb
+        .selectFrom('responses as r')
+        .select((r) => r.fn.max('r.submitted_at').as('at'))
+        .whereRef('r.survey_point_id', '=', 'sp.id')
+        .as('last_answer_at'),
     ]);
 }
 
@@ -59,8 +69,10 @@ function toView(publicBaseUrl: string, r: PointRow): SurveyPointView {
     counterCode: r.counter_code,
     counterName: r.counter_name,
     instrumentId: r.instrument_id,
+    instrumentTitle: { vi: r.title_vi, en: r.title_en },
     status: r.status,
     kiosk: r.kiosk === 1,
+    lastAnswerAt: r.last_answer_at ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -75,6 +87,10 @@ export async function listSurveyPoints(
   let q = pointsQuery(db.kysely).where(pathScopeCondition(actor, 'u.path', 'surveys.read'));
   if (query.unitId) {
     const unit = await assertUnitInScope(db.kysely, actor, query.unitId, 'surveys.read');
+    q = q.where(subtreeCondition('u.path', unit.path));
+  }
+  if (query.unitCode !== undefined) {
+    const unit = await unitByCode(db.kysely, actor, query.unitCode, 'surveys.read', ['unitCode']);
     q = q.where(subtreeCondition('u.path', unit.path));
   }
   if (query.status) q = q.where('sp.status', '=', query.status);
@@ -94,13 +110,20 @@ export async function getSurveyPoint({ db, config }: Deps, actor: Actor, id: str
   return toView(config.publicBaseUrl, await pointInScope(db.kysely, actor, id, 'surveys.read'));
 }
 
-async function assertInstrument(db: Db, instrumentId: string): Promise<void> {
-  const found = await db.selectFrom('instruments').select('id').where('id', '=', instrumentId).executeTakeFirst();
-  if (!found) {
-    throw new AppError('validation_failed', 400, 'The request body is not valid', [
-      { path: ['instrumentId'], message: `No instrument ${instrumentId}` },
-    ]);
-  }
+function invalidField(field: string, message: string): AppError {
+  return new AppError('validation_failed', 400, 'The request body is not valid', [{ path: [field], message }]);
+}
+
+/**
+ * A unit by its code among the units the actor may act on: codes are unique only within a
+ * province, and one outside the area is answered exactly as an unknown one.
+ */
+async function unitByCode(db: Db, actor: Actor, code: string, access: ScopeAccess, field: string[]): Promise<{ id: string; path: string }> {
+  const found = await db.selectFrom('units').select(['id', 'path']).where('code', '=', code).where(pathScopeCondition(actor, 'path', access)).execute();
+  if (found.length === 1) return found[0]!;
+  throw new AppError('validation_failed', 400, 'The request is not valid', [
+    { path: field, message: found.length ? `Unit code ${code} is ambiguous in your area: use unitId` : `No unit has code ${code} in your area` },
+  ]);
 }
 
 /**
@@ -148,19 +171,20 @@ export async function createSurveyPoint(
   input: CreateSurveyPointInput,
 ): Promise<SurveyPointView> {
   const id = await deps.db.write(async (tx) => {
-    await assertUnitInScope(tx, actor, input.unitId, 'surveys.write');
-    const counterId = input.counterId ?? null;
-    if (counterId) {
+    const unitId = input.unitId ?? (await unitByCode(tx, actor, input.unitCode!, 'surveys.write', ['unitCode'])).id;
+    await assertUnitInScope(tx, actor, unitId, 'surveys.write');
+    let counterId = input.counterId ?? null;
+    if (input.counterCode !== undefined) {
+      const counter = await tx.selectFrom('counters').select('id').where('unit_id', '=', unitId).where('code', '=', input.counterCode).executeTakeFirst();
+      if (!counter) throw invalidField('counterCode', `No counter has code ${input.counterCode} at this unit`);
+      counterId = counter.id;
+    } else if (counterId) {
       const counter = await tx.selectFrom('counters').select('unit_id').where('id', '=', counterId).executeTakeFirst();
-      if (!counter || counter.unit_id !== input.unitId) {
-        throw new AppError('validation_failed', 400, 'The request body is not valid', [
-          { path: ['counterId'], message: 'No such counter at this unit' },
-        ]);
-      }
+      if (!counter || counter.unit_id !== unitId) throw invalidField('counterId', 'No such counter at this unit');
     }
-    await assertInstrument(tx, input.instrumentId);
+    await assertUsableAt(tx, input.instrumentId, unitId);
     const row = await insertSurveyPoint(tx, deps.clock, {
-      unitId: input.unitId,
+      unitId,
       counterId,
       instrumentId: input.instrumentId,
       status: input.status,
@@ -189,7 +213,7 @@ export async function updateSurveyPoint(
 ): Promise<SurveyPointView> {
   await deps.db.write(async (tx) => {
     const before = await pointInScope(tx, actor, id, 'surveys.write');
-    if (input.instrumentId !== undefined) await assertInstrument(tx, input.instrumentId);
+    if (input.instrumentId !== undefined && input.instrumentId !== before.instrument_id) await assertUsableAt(tx, input.instrumentId, before.unit_id);
     await tx
       .updateTable('survey_points')
       .set({
@@ -246,7 +270,7 @@ export async function rotateSurveyPointCode(
 
 /**
  * The instrument for a point created on demand: what the unit's other points ask, else the newest
- * version of the counter instrument QUAY, else the newest instrument installed.
+ * published built-in version of the counter instrument QUAY, else the newest built-in one.
  */
 async function defaultInstrumentId(tx: Db, unitId: string): Promise<string> {
   const sibling = await tx
@@ -259,6 +283,8 @@ async function defaultInstrumentId(tx: Db, unitId: string): Promise<string> {
   const newest = await tx
     .selectFrom('instruments')
     .select('id')
+    .where('status', '=', 'published')
+    .where('owner_unit_id', 'is', null)
     .orderBy((eb) => eb.case().when('code', '=', 'QUAY').then(0).else(1).end())
     .orderBy('version', 'desc')
     .orderBy('created_at', 'desc')

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SurveyPointView } from '../../schema/surveypoints.js';
 import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
-import { aSite, type TestSite } from '../testing/builders.js';
+import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 
 let t: TestContext;
@@ -107,6 +107,50 @@ describe('/api/admin/survey-points', () => {
     const css = await t.app.request('/api/qr/poster.css');
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(await css.text()).toContain('@page a4');
+  });
+
+  it('lists each point with its questionnaire and the time of its newest answer', async () => {
+    const before = SurveyPointView.array().parse(await (await send(viewer, 'GET', BASE)).json());
+    expect(before[0]).toMatchObject({ instrumentId: 'QUAY@1', instrumentTitle: { vi: 'Đánh giá sự hài lòng tại quầy' }, lastAnswerAt: null });
+    expect((await t.app.request(...postJson('/api/responses', aResponse(a.surveyCode)))).status).toBe(201);
+    t.clock.advance(20 * 60_000);
+    expect((await t.app.request(...postJson('/api/responses', aResponse(a.surveyCode)))).status).toBe(201);
+    const after = SurveyPointView.array().parse(await (await send(viewer, 'GET', BASE)).json());
+    expect(after[0]!.lastAnswerAt).toBe('2026-11-20T03:20:00.000Z');
+  });
+
+  it('creates a point from unit and counter codes, as one-stop software knows them, only inside the caller’s area', async () => {
+    await t.db.write((tx) =>
+      tx.insertInto('counters').values({ id: 'q4', unit_id: a.centreId, code: 'Q4', name: 'Quầy 4', created_at: '2026-11-20T03:00:00.000Z', updated_at: '2026-11-20T03:00:00.000Z' }).execute(),
+    );
+    const created = await send(supervisor, 'POST', BASE, { unitCode: '31942-TT', counterCode: 'Q4', instrumentId: 'QUAY@1', kiosk: true });
+    expect(created.status).toBe(201);
+    expect(SurveyPointView.parse(await created.json())).toMatchObject({ unitId: a.centreId, counterCode: 'Q4', kiosk: true });
+    const issues = async (body: unknown) => ((await (await send(supervisor, 'POST', BASE, body)).json()) as { error: { issues: { path: string[] }[] } }).error.issues;
+    expect(await issues({ unitCode: '31943-TT', instrumentId: 'QUAY@1' })).toEqual([{ path: ['unitCode'], message: 'No unit has code 31943-TT in your area' }]);
+    expect((await issues({ unitCode: '31942-TT', counterCode: 'Q9', instrumentId: 'QUAY@1' }))[0]!.path).toEqual(['counterCode']);
+    expect((await issues({ instrumentId: 'QUAY@1' }))[0]!.path).toEqual(['unitId']);
+    const listed = SurveyPointView.array().parse(await (await send(viewer, 'GET', `${BASE}?unitCode=31942-TT`)).json());
+    expect(listed).toHaveLength(2);
+  });
+
+  it("prints every open point of a centre on one page set, and a receipt strip for a point's QR", async () => {
+    const closed = SurveyPointView.parse(await (await send(supervisor, 'POST', BASE, { unitId: a.centreId, instrumentId: 'QUAY@1', status: 'closed' })).json());
+    const centreWide = SurveyPointView.parse(await (await send(supervisor, 'POST', BASE, { unitId: a.centreId, instrumentId: 'QUAY@1' })).json());
+    const page = await (await send(viewer, 'GET', `${BASE}/posters?unitId=${a.centreId}&size=a5`)).text();
+    expect(page.match(/class="sheet sheet-a5"/g)).toHaveLength(2);
+    expect(page).toContain(`/s/${a.surveyCode}`);
+    expect(page).toContain(`/s/${centreWide.code}`);
+    expect(page).not.toContain(`/s/${closed.code}`);
+    const withClosed = await (await send(viewer, 'GET', `${BASE}/posters?unitId=${a.centreId}&includeClosed=true`)).text();
+    expect(withClosed.match(/class="sheet sheet-a4"/g)).toHaveLength(3);
+    expect((await send(supervisor, 'GET', `${BASE}/posters?unitId=${b.centreId}`)).status).toBe(403);
+    expect((await send(supervisor, 'GET', `${BASE}/posters`)).status).toBe(400);
+
+    const strip = await (await send(viewer, 'GET', `${BASE}/${a.surveyPointId}/poster?size=receipt`)).text();
+    expect(strip).toContain('class="sheet sheet-receipt"');
+    const png = await send(viewer, 'GET', `${BASE}/${a.surveyPointId}/qr.png?size=receipt`);
+    expect(png.headers.get('content-disposition')).toMatch(/-receipt\.png"$/);
   });
 
   it('escapes unit and counter names on the poster', async () => {

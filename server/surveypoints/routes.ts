@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import {
   CreateSurveyPointInput,
+  PostersQuery,
   QrQuery,
   SurveyPointListQuery,
   UpdateSurveyPointInput,
@@ -8,10 +9,10 @@ import {
 import { requirePermission, type AuthEnv } from '../auth/middleware.js';
 import type { Deps } from '../deps.js';
 import { parseQuery, readJsonWith } from '../http.js';
-import { pointPoster, pointQrPng, pointQrSvg } from '../qr/pointQr.js';
+import { pointPoster, pointQrPng, pointQrSvg, unitPosters } from '../qr/pointQr.js';
 import { createSurveyPoint, getSurveyPoint, listSurveyPoints, rotateSurveyPointCode, updateSurveyPoint } from './points.js';
 
-/** /api/admin/survey-points: the QR codes of counters and centres, their posters, and code rotation. */
+/** /api/admin/survey-points: the QR codes of counters and centres, their posters (one or a centre's all), and code rotation. */
 export function surveyPointRoutes(deps: Deps) {
   const read = requirePermission('surveys.read');
   const write = requirePermission('surveys.write');
@@ -22,6 +23,7 @@ export function surveyPointRoutes(deps: Deps) {
       const input = await readJsonWith(c, limit, CreateSurveyPointInput);
       return c.json(await createSurveyPoint(deps, c.get('actor'), input), 201);
     })
+    .get('/posters', read, async (c) => c.html(await unitPosters(deps, c.get('actor'), parseQuery(c, PostersQuery))))
     .get('/:id', read, async (c) => c.json(await getSurveyPoint(deps, c.get('actor'), c.req.param('id'))))
     .patch('/:id', write, async (c) => {
       const input = await readJsonWith(c, limit, UpdateSurveyPointInput);
