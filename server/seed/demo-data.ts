@@ -66,21 +66,38 @@ export function demoStaffName(index: number): string {
   return `${FAMILY[index % FAMILY.length]} ${MIDDLE[(index * 7) % MIDDLE.length]} ${GIVEN[(index * 5) % GIVEN.length]}`;
 }
 
-export const POSITIVE_COMMENTS = [
-  'Cán bộ hướng dẫn tận tình, dễ hiểu. Cảm ơn Trung tâm.',
-  'Thủ tục nhanh gọn, không phải đi lại nhiều lần.',
-  'Nhân viên vui vẻ, lịch sự. Tôi rất hài lòng.',
-  'Nơi chờ sạch sẽ, có nước uống, có quạt mát.',
-  'Nhận kết quả đúng hẹn, có tin nhắn báo trước.',
-  'Được hướng dẫn nộp hồ sơ trực tuyến, tiện lợi.',
-];
+/**
+ * Citizens' comments, by the criterion they are about (QUAY.ALL: the visit as a whole). A comment
+ * goes with an answer that says the same: a complaint about the criterion the citizen scored lowest
+ * (1–2), praise for the one scored highest (4–5), a suggestion when nothing was either. `{counter}`
+ * is the counter's number and `{field}` the procedure's field, so a comment names only where the
+ * citizen was served.
+ */
+export const NEGATIVE_COMMENTS: Record<string, readonly string[]> = {
+  'QUAY.1': [
+    'Bảng niêm yết thủ tục khó đọc, chữ nhỏ, không biết cần nộp giấy tờ gì.',
+    'Trên mạng và ở quầy nói khác nhau về lệ phí, không biết tin bên nào.',
+  ],
+  'QUAY.2': [
+    'Cán bộ quầy {counter} trả lời cộc lốc, không giải thích rõ giấy tờ còn thiếu.',
+    'Thái độ chưa tôn trọng người lớn tuổi, cán bộ nói chuyện to tiếng.',
+    'Hỏi lại lần thứ hai thì cán bộ tỏ vẻ khó chịu.',
+  ],
+  'QUAY.3': [
+    'Phải đi lại ba lần mới nộp được hồ sơ {field} vì mỗi lần chỉ được hướng dẫn một ít.',
+    'Chờ lâu quá, buổi chiều chỉ có một quầy làm việc.',
+    'Máy bấm số hay bị hỏng, không biết đến lượt mình lúc nào.',
+  ],
+  'QUAY.4': ['Trả kết quả trễ hẹn mà không báo trước.', 'Đến nhận kết quả theo giấy hẹn nhưng hồ sơ vẫn chưa xong.'],
+  'QUAY.ALL': ['Chưa hài lòng, mong Trung tâm cải thiện.'],
+};
 
-export const NEGATIVE_COMMENTS = [
-  'Cán bộ quầy 3 trả lời cộc lốc, không giải thích rõ giấy tờ còn thiếu.',
-  'Phải đi lại ba lần mới nộp được hồ sơ đất đai.',
-  'Chờ lâu quá, buổi chiều chỉ có một quầy làm việc.',
-  'Thái độ chưa tôn trọng người lớn tuổi, nói chuyện to tiếng.',
-  'Bảng niêm yết thủ tục khó đọc, chữ nhỏ.',
-  'Trả kết quả trễ hẹn mà không báo trước.',
-  'Máy bấm số hay bị hỏng.',
-];
+export const POSITIVE_COMMENTS: Record<string, readonly string[]> = {
+  'QUAY.1': ['Thủ tục niêm yết rõ ràng, tra cứu trên mạng cũng dễ.', 'Được hướng dẫn nộp hồ sơ trực tuyến, tiện lợi.'],
+  'QUAY.2': ['Cán bộ quầy {counter} hướng dẫn tận tình, dễ hiểu.', 'Nhân viên vui vẻ, lịch sự. Tôi rất hài lòng.'],
+  'QUAY.3': ['Hồ sơ {field} được nhận nhanh gọn, không phải đi lại nhiều lần.', 'Được hướng dẫn đầy đủ ngay từ lần đầu.'],
+  'QUAY.4': ['Nhận kết quả đúng hẹn, có tin nhắn báo trước.'],
+  'QUAY.ALL': ['Cảm ơn Trung tâm, mọi việc đều thuận lợi.'],
+};
+
+export const NEUTRAL_COMMENTS: readonly string[] = ['Mong Trung tâm bố trí thêm ghế ngồi chờ.', 'Nên có thêm chỗ để xe cho người dân.'];

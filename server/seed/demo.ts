@@ -12,6 +12,7 @@ import {
   DEMO_PROVINCE,
   DEMO_PROVINCIAL_CENTRE,
   NEGATIVE_COMMENTS,
+  NEUTRAL_COMMENTS,
   POSITIVE_COMMENTS,
   demoStaffName,
 } from './demo-data.js';
@@ -174,6 +175,27 @@ function scoreFor(random: SeededRandom, pSatisfied: number): number {
   return [3, 3, 3, 2, 2, 1][random.int(6)]!;
 }
 
+/**
+ * The comments a citizen could have written with these answers: about the criterion they scored
+ * lowest when any is 1–2, else about the one they scored highest when it is 4–5, else a suggestion.
+ * Ties go to the criterion they were least (or most) likely to be satisfied with. No random draw,
+ * so the seeded answers stay the same whatever the comments say.
+ */
+function commentChoices(answers: Record<string, number | null>, chances: Record<string, number>, unhappy: boolean): readonly string[] {
+  const scored = Object.entries(answers).flatMap(([code, score]) => (score === null ? [] : [{ code, score, p: chances[code]! }]));
+  if (unhappy) {
+    const worst = scored.sort((a, b) => a.score - b.score || a.p - b.p)[0]!;
+    return NEGATIVE_COMMENTS[worst.code]!;
+  }
+  const best = scored.sort((a, b) => b.score - a.score || b.p - a.p)[0];
+  return best && best.score >= 4 ? POSITIVE_COMMENTS[best.code]! : NEUTRAL_COMMENTS;
+}
+
+/** A comment's text at the counter and procedure the citizen came for. */
+function commentAt(template: string, counterCode: string, field: string): string {
+  return template.replace('{counter}', counterCode.replace(/^Q/, '')).replace('{field}', field.toLocaleLowerCase('vi'));
+}
+
 export interface ResponseSeedOptions {
   count: number;
   seed: number;
@@ -212,6 +234,7 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
   const centreWeights = ref.centres.map((c) => c.volume);
   const hours = Object.keys(HOUR_WEIGHTS).map(Number);
   const hourWeights = hours.map((h) => HOUR_WEIGHTS[h]!);
+  const fieldOf = new Map(ref.procedures.map((p) => [p.id, p.field]));
   const chunk = options.chunk ?? 50_000;
   let rows: NewResponse[] = [];
   let sources: RollupSource[] = [];
@@ -243,16 +266,22 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
       const staffId = random.pick(counter.staffIds);
       const channel: Channel = random.next() < 0.85 ? 'qr_web' : random.next() < 0.67 ? 'counter_tablet' : 'paper';
       const answers: Record<string, number | null> = {};
+      const chances: Record<string, number> = {};
       let satisfiedShare = 0;
       for (const criterion of CRITERIA) {
         const p = satisfactionChance(centre, counterIndex, procedureId, criterion, weekday, hour, monthsAgo);
+        chances[criterion] = p;
         satisfiedShare += p / CRITERIA.length;
         const naChance = criterion === 'QUAY.4' ? 0.25 : 0.03;
         answers[criterion] = random.next() < naChance ? null : scoreFor(random, p);
       }
+      chances['QUAY.ALL'] = satisfiedShare;
       answers['QUAY.ALL'] = scoreFor(random, satisfiedShare);
       const unhappy = Object.values(answers).some((v) => v !== null && v <= 2);
-      const comment = random.next() < (unhappy ? 0.35 : 0.08) ? random.pick(unhappy ? NEGATIVE_COMMENTS : POSITIVE_COMMENTS) : null;
+      const comment =
+        random.next() < (unhappy ? 0.35 : 0.08)
+          ? commentAt(random.pick(commentChoices(answers, chances, unhappy)), counter.code, fieldOf.get(procedureId)!)
+          : null;
       const suspect = random.next() < 0.004;
       const submittedAt = new Date(at).toISOString();
       rows.push({
