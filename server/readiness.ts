@@ -80,8 +80,10 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       started = true;
     },
     problems: async () => {
+      // While start-up work runs nothing else is probed: the demo seed holds the write lock in
+      // long transactions, and a write probe waiting on it would stall every request meanwhile.
+      if (!started) return [{ check: 'startup', message: 'start-up is not finished' }];
       const problems: ReadinessProblem[] = [];
-      if (!started) problems.push({ check: 'startup', message: 'start-up is not finished' });
       const migrations = await pendingMigrations().catch(() => 'the migrations table cannot be read');
       if (migrations) problems.push({ check: 'migrations', message: migrations });
       const database = await writable();
