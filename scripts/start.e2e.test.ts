@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { generate } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../server/testing/e2e.js';
@@ -85,7 +86,7 @@ describe('npm start on an empty data directory', () => {
     expect(line('API key')).toMatch(/^sipas_\S+$/);
   });
 
-  it('serves the survey and the admin app with no console errors, and the printed login signs in', async () => {
+  it('serves the survey and the admin app with no console errors; the printed login must be changed at first sign-in, then TOTP set up, before the dashboard', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -106,7 +107,34 @@ describe('npm start on an empty data directory', () => {
     await page.getByLabel('Tên đăng nhập').fill(username);
     await page.getByLabel('Mật khẩu').fill(password);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await expect.poll(() => page.getByRole('button', { name: /Đăng xuất/ }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const heading = () => page.getByRole('heading', { level: 1 }).textContent();
+    const WAIT = { timeout: 20_000 };
+
+    // The printed password is the system's, not the administrator's: nothing but changing it.
+    await expect.poll(heading, WAIT).toBe('Đặt mật khẩu mới');
+    await page.goto(`${base}/admin/dashboard`);
+    await expect.poll(heading, WAIT).toBe('Đặt mật khẩu mới');
+    expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).count()).toBe(0);
+    const refused = await page.request.get(`${base}/api/admin/units`);
+    expect(refused.status()).toBe(403);
+    expect((await refused.json()).error.code).toBe('password_change_required');
+    await page.getByLabel('Mật khẩu hiện tại').fill(password);
+    await page.getByLabel('Mật khẩu mới (ít nhất 10 ký tự)').fill('mat-khau-cua-quan-tri-vien');
+    await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
+
+    // A system administrator must then set up two-step sign-in (TOTP_REQUIRED_ROLES by default).
+    await expect.poll(heading, WAIT).toBe('Bật xác thực hai bước');
+    expect((await (await page.request.get(`${base}/api/admin/units`)).json()).error.code).toBe('totp_enrolment_required');
+    await page.getByRole('button', { name: 'Bắt đầu' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent({ timeout: 20_000 }))!.trim();
+    await page.getByLabel('Mã xác thực (6 chữ số)').fill(await generate({ secret }));
+    await page.getByRole('button', { name: 'Bật xác thực hai bước' }).click();
+    await page.getByRole('button', { name: 'Tôi đã lưu các mã, tiếp tục' }).click();
+
+    // Done: the dashboard asked for earlier opens.
+    await expect.poll(heading, WAIT).toBe('Bảng theo dõi mức độ hài lòng');
+    expect((await page.request.get(`${base}/api/admin/units`)).status()).toBe(200);
+    await expect.poll(() => page.getByRole('button', { name: /Đăng xuất/ }).count(), WAIT).toBeGreaterThan(0);
     expect(errors).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

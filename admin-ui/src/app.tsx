@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { SessionInfo } from '../../schema/admin.js';
-import { api, onSessionLost, setCsrfToken } from './api.js';
+import { api, onSessionLost, onSignInStepRequired, setCsrfToken } from './api.js';
 import { Forbidden, Loading, NotFound } from './components/ui.js';
 import { Layout } from './components/Layout.js';
 import { storedLang, storeLang, words, WordsContext, type Lang } from './i18n.js';
 import { LoginPage } from './pages/login/LoginPage.js';
+import { SignInStepPage } from './pages/login/SignInStepPage.js';
 import { match, useLocation } from './router.js';
 import { ROUTES, type PageRoute } from './routes.js';
 import { SessionContext, type Session } from './session.js';
@@ -37,6 +38,7 @@ export function App() {
 
   useEffect(() => {
     onSessionLost(() => setSession({ state: 'signed-out', expired: true }));
+    onSignInStepRequired(() => void check());
     void check();
   }, []);
 
@@ -56,6 +58,9 @@ export function App() {
   if (session.state === 'checking') content = <Loading />;
   else if (session.state === 'signed-out' || !value) {
     content = <LoginPage expired={session.state === 'signed-out' && session.expired} onSignedIn={signedIn} />;
+  } else if (value.info.pending) {
+    // A step of sign-in is still to do: nothing of the admin is shown (the API refuses it too).
+    content = <SignInStepPage info={value.info} onSignedIn={signedIn} onRefresh={value.refresh} onSignOut={value.signOut} />;
   } else {
     const found = findRoute(location.path);
     const page = !found ? <NotFound /> : found.route.permission && !value.can(found.route.permission) ? <Forbidden /> : found.route.page(found.params);

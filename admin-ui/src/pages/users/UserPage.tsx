@@ -50,11 +50,23 @@ function ExistingUser({ id }: { id: string }) {
   const user = useLoad(() => api.users.get(id), [id]);
   const [reset, setReset] = useState<UserWithPassword | null>(null);
   const resetting = useSubmit(() => api.users.resetPassword(id), setReset);
+  const [totpReset, setTotpReset] = useState(false);
+  const resettingTotp = useSubmit(
+    () => api.users.resetTotp(id),
+    () => {
+      setTotpReset(true);
+      user.reload();
+    },
+  );
   return (
     <Await loaded={user}>
       {(data) => (
         <section>
           <PageTitle title={data.username}>{w.t('editUser', { user: data.username })}</PageTitle>
+          <p>
+            <span class="badge">{data.totpEnabled ? w.t('totpStateOn') : w.t('totpStateOff')}</span>
+            {data.mustChangePassword && <span class="badge"> {w.t('mustChangeBadge')}</span>}
+          </p>
           {can('users.write') ? <UserForm user={data} onDone={() => user.reload()} /> : <GrantList user={data} />}
           {can('users.write') && (
             <div class="panel">
@@ -73,6 +85,27 @@ function ExistingUser({ id }: { id: string }) {
                 </button>
               )}
               {resetting.error && <ErrorNotice error={resetting.error} />}
+            </div>
+          )}
+          {can('users.write') && (data.totpEnabled || totpReset) && (
+            <div class="panel">
+              <h2>{w.t('resetTotp')}</h2>
+              {totpReset ? (
+                <p class="notice ok" role="status">
+                  {w.t('resetTotpDone')}
+                </p>
+              ) : (
+                <button
+                  type="button"
+                  disabled={resettingTotp.busy}
+                  onClick={() => {
+                    if (window.confirm(w.t('confirmResetTotp', { user: data.username }))) resettingTotp.submit();
+                  }}
+                >
+                  {w.t('resetTotp')}
+                </button>
+              )}
+              {resettingTotp.error && <ErrorNotice error={resettingTotp.error} />}
             </div>
           )}
         </section>
