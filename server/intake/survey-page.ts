@@ -11,6 +11,13 @@ function scriptSafeJson(value: unknown): string {
 }
 
 /**
+ * /s/_preview: the survey page without a survey, for the admin's phone-frame preview, which sends it
+ * the questionnaire to show by postMessage (survey-ui/src/api.ts PREVIEW_CODE). The only page that
+ * may be framed, and only by this origin (app.ts).
+ */
+export const SURVEY_PREVIEW_PATH = '/s/_preview';
+
+/**
  * /s/<code>: the survey page with its survey (or the error to show) embedded as a JSON data block,
  * so a phone on a slow network renders it without a second round trip. A data block is not a
  * script, so the CSP still forbids inline scripts.
@@ -20,6 +27,10 @@ export function surveyPageRoutes(deps: Deps, ui: BuiltUi | undefined) {
     const code = c.req.param('code');
     const file = ui?.file(code);
     if (!ui || file) return file ? sendStatic(c, file) : next();
+    if (c.req.path === SURVEY_PREVIEW_PATH) {
+      c.header('cache-control', 'no-store');
+      return c.html(ui.indexHtml);
+    }
     let data: unknown;
     let status: 200 | 404 | 409 | 410 = 200;
     try {

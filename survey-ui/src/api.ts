@@ -6,6 +6,12 @@ export type LoadResult = { kind: 'ok'; survey: PublicSurvey } | { kind: 'error';
 
 const REQUEST_TIMEOUT_MS = 20_000;
 
+/**
+ * /s/_preview: the survey page inside the admin's phone frame, shown a questionnaire the admin page
+ * sends by postMessage (never a real code: those are letters and digits only).
+ */
+export const PREVIEW_CODE = '_preview';
+
 /** The survey code in /s/<code>, or '' when the path has none. */
 export function codeFromPath(pathname: string): string {
   const match = /\/s\/([^/]+)/.exec(pathname);
@@ -21,7 +27,7 @@ export function codeFromPath(pathname: string): string {
  * A light shape check instead of the zod schema, which would triple the bundle: the server built
  * this object from the same schema, we only guard against a truncated or foreign document.
  */
-function isPublicSurvey(value: unknown): value is PublicSurvey {
+export function isPublicSurvey(value: unknown): value is PublicSurvey {
   return (
     isRecord(value) &&
     typeof value.code === 'string' &&

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { embeddedLoad, fetchSurvey, postResponse, type LoadResult } from './api.js';
+import { embeddedLoad, fetchSurvey, isPublicSurvey, postResponse, PREVIEW_CODE, type LoadResult } from './api.js';
 import { translator, type Translate } from './i18n.js';
 import { createOutbox, type Delivery } from './outbox.js';
 import { applyPrefs, loadPrefs, savePrefs, TEXT_SIZES, type Prefs } from './prefs.js';
@@ -15,19 +15,47 @@ interface AppProps {
 
 function initialLoad(code: string): LoadResult | null {
   if (!code) return { kind: 'error', code: 'not_found' };
+  if (code === PREVIEW_CODE) return null;
   return embeddedLoad(document, code);
+}
+
+/** In preview nothing leaves the page: every submission counts as delivered at once. */
+const previewTransport = () => Promise.resolve({ kind: 'sent' as const });
+
+/**
+ * Preview: the admin page that framed us (same origin only) sends the survey to show, again after
+ * every edit; we ask for it once we listen. Returns a number that changes with each survey shown.
+ */
+function usePreview(enabled: boolean, show: (load: LoadResult) => void): number {
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (!enabled) return;
+    const onMessage = (event: MessageEvent<unknown>) => {
+      if (event.origin !== location.origin || event.source !== parent) return;
+      const survey = (event.data as { survey?: unknown } | null)?.survey;
+      if (!isPublicSurvey(survey)) return;
+      setRound((n) => n + 1);
+      show({ kind: 'ok', survey });
+    };
+    addEventListener('message', onMessage);
+    parent.postMessage({ type: 'sipas-preview-ready' }, location.origin);
+    return () => removeEventListener('message', onMessage);
+  }, [enabled]);
+  return round;
 }
 
 /** Loads the survey (embedded in the page, else fetched), owns display choices and the outbox. */
 export function App({ store, code, kioskParam }: AppProps) {
+  const preview = code === PREVIEW_CODE;
   const [prefs, setPrefs] = useState(() => loadPrefs(store));
   const [load, setLoad] = useState(() => initialLoad(code));
   const [deliveries, setDeliveries] = useState<Record<string, Delivery>>({});
+  const previewRound = usePreview(preview, setLoad);
   const outbox = useMemo(
     () =>
       createOutbox({
         store,
-        transport: postResponse,
+        transport: preview ? previewTransport : postResponse,
         onChange: (id, delivery) => setDeliveries((known) => ({ ...known, [id]: delivery })),
       }),
     [store],
@@ -51,6 +79,7 @@ export function App({ store, code, kioskParam }: AppProps) {
   const retryLoad = () => setLoad(null);
   useEffect(() => {
     if (load === null) {
+      if (preview) return;
       let current = true;
       void fetchSurvey(code).then((result) => current && setLoad(result));
       return () => (current = false);
@@ -71,10 +100,15 @@ export function App({ store, code, kioskParam }: AppProps) {
   return (
     <>
       <Toolbar prefs={prefs} t={t} choose={choose} />
+      {preview && (
+        <p class="preview-banner" role="note">
+          {t('previewBanner')}
+        </p>
+      )}
       <main id="main">
         {load === null ? (
           <p class="loading" role="status">
-            {t('loading')}
+            {t(preview ? 'previewWaiting' : 'loading')}
           </p>
         ) : load.kind === 'error' ? (
           <Message
@@ -84,7 +118,7 @@ export function App({ store, code, kioskParam }: AppProps) {
           />
         ) : (
           <Survey
-            key={load.survey.code}
+            key={`${load.survey.code}|${previewRound}`}
             survey={load.survey}
             store={store}
             kiosk={kiosk}

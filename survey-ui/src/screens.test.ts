@@ -25,7 +25,29 @@ describe('planScreens', () => {
     const definition = s17Like();
     definition.items.push(anItem('S17.ALL', null));
     const screens = planScreens(definition);
-    expect(screens.at(-1)).toEqual({ title: 'overall', items: [definition.items.at(-1)] });
+    expect(screens.at(-1)).toEqual({ title: 'overall', part: null, items: [definition.items.at(-1)] });
+  });
+
+  it('shows a two-part instrument part by part, each screen under its part title', () => {
+    const items = ['P.1.1', 'P.1.2', 'S.1.1', 'S.1.2', 'S.2.1', 'P.2.1', 'S.2.2'].map((code) => anItem(code, code.slice(0, 3)));
+    const policy = { vi: 'Chính sách', en: 'Policy' };
+    const service = { vi: 'Dịch vụ', en: 'Service' };
+    const definition = aDefinition(items, [], {
+      parts: [
+        { code: 'P', title: policy },
+        { code: 'S', title: service },
+      ],
+      // Listed service first: the parts' order decides.
+      factors: ['S.1', 'S.2', 'P.1', 'P.2'].map((code) => ({ code, part: code[0] as 'P' | 'S', title: { vi: code, en: code } })),
+    });
+    const screens = planScreens(definition);
+    expect(screens.map((s) => [s.part?.vi, s.items.map((i) => i.code).join(' ')])).toEqual([
+      ['Chính sách', 'P.1.1 P.1.2'],
+      ['Chính sách', 'P.2.1'],
+      ['Dịch vụ', 'S.1.1 S.1.2'],
+      ['Dịch vụ', 'S.2.1 S.2.2'],
+    ]);
+    expect(planScreens(quayLike()).every((s) => s.part === null)).toBe(true);
   });
 
   it('shows every item exactly once, whatever the catalogue looks like', () => {
@@ -54,6 +76,11 @@ describe('unanswered', () => {
   it('treats "no opinion" (null) as an answer', () => {
     const items = quayLike().items;
     expect(unanswered(items, { 'QUAY.1': 5, 'QUAY.2': null }).map((i) => i.code)).toEqual(['QUAY.3', 'QUAY.4', 'QUAY.ALL']);
+  });
+
+  it('lets an item the questionnaire marks optional stay empty', () => {
+    const items = [anItem('T.1', 'F'), anItem('T.2', 'F', { required: false }), anItem('T.3', 'F', { required: true })];
+    expect(unanswered(items, {}).map((i) => i.code)).toEqual(['T.1', 'T.3']);
   });
 });
 

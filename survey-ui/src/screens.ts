@@ -4,6 +4,8 @@ import type { Answers } from './draft.js';
 export interface QuestionScreen {
   /** The factor's title; 'overall' for the closing questions of no factor; null for a screen of a short instrument. */
   title: LocalizedText | 'overall' | null;
+  /** The part's title when the instrument has more than one part (S23: policy, then service). */
+  part: LocalizedText | null;
   items: Item[];
 }
 
@@ -21,21 +23,25 @@ export function planScreens(definition: InstrumentDefinition): QuestionScreen[] 
   if (items.length <= SHORT_INSTRUMENT_ITEMS) {
     const screens: QuestionScreen[] = [];
     for (let i = 0; i < items.length; i += SHORT_SCREEN_ITEMS) {
-      screens.push({ title: null, items: items.slice(i, i + SHORT_SCREEN_ITEMS) });
+      screens.push({ title: null, part: null, items: items.slice(i, i + SHORT_SCREEN_ITEMS) });
     }
     return screens;
   }
-  const known = new Set(factors.map((f) => f.code));
-  const screens: QuestionScreen[] = factors
-    .map((factor) => ({ title: factor.title, items: items.filter((item) => item.factor === factor.code) }))
+  const partTitle = (code: string) => (definition.parts.length > 1 ? (definition.parts.find((p) => p.code === code)?.title ?? null) : null);
+  // Parts in their order (S23: policy first), each with its factors in order.
+  const ordered = definition.parts.flatMap((part) => factors.filter((f) => f.part === part.code));
+  const known = new Set(ordered.map((f) => f.code));
+  const screens: QuestionScreen[] = ordered
+    .map((factor) => ({ title: factor.title, part: partTitle(factor.part), items: items.filter((item) => item.factor === factor.code) }))
     .filter((screen) => screen.items.length > 0);
   const rest = items.filter((item) => item.factor === null || !known.has(item.factor));
-  if (rest.length) screens.push({ title: 'overall', items: rest });
+  if (rest.length) screens.push({ title: 'overall', part: null, items: rest });
   return screens;
 }
 
+/** The questions of a screen still waiting for an answer; an item the questionnaire marks optional may stay empty. */
 export function unanswered(items: readonly Item[], answers: Answers): Item[] {
-  return items.filter((item) => !(item.code in answers));
+  return items.filter((item) => item.required !== false && !(item.code in answers));
 }
 
 /** About eight seconds a question, at least a minute. */

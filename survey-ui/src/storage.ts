@@ -38,6 +38,11 @@ export function browserStore(): KeyValueStore {
   } catch {
     // Access itself throws when storage is blocked.
   }
+  return pageMemoryStore();
+}
+
+/** Storage that lasts as long as the page: when localStorage is blocked, and for previews that must leave nothing behind. */
+export function pageMemoryStore(): KeyValueStore {
   const memory = new Map<string, string>();
   return {
     getItem: (key) => memory.get(key) ?? null,

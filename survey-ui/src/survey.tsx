@@ -210,7 +210,7 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
       <section class="screen start">
         {context}
         <h1 tabIndex={-1}>{t('appTitle')}</h1>
-        <p class="lead">{t('intro', { min: minutesToAnswer(definition) })}</p>
+        <p class="lead">{definition.intro?.[lang] ?? t('intro', { min: minutesToAnswer(definition) })}</p>
         <div class="nav">
           <button
             type="button"
@@ -240,6 +240,7 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
           <span style={{ width: `${((step + 1) / (lastStep + 1)) * 100}%` }} />
         </span>
       </p>
+      {screen?.part && <p class="part">{screen.part[lang]}</p>}
       <h1 tabIndex={-1}>
         {!screen ? t('finalTitle') : screen.title === 'overall' ? t('overallTitle') : (screen.title ?? definition.title)[lang]}
       </h1>

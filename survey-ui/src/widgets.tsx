@@ -105,6 +105,7 @@ export function Question({
     >
       <legend>
         <span class="number">{number}.</span> {item.text[lang]}
+        {item.required === false && <span class="optional"> ({t('optional')})</span>}
       </legend>
       {missing && (
         <p class="error" id={errorId}>
