@@ -44,6 +44,7 @@ export const SurveyResponseInput = z
     comment: z.string().optional(),
     demographics: Demographics.optional(),
     lang: Lang.default('vi'),
+    /** Ignored: kiosk behaviour is the survey point's setting, never the client's claim. Still accepted, as pages send it. */
     kiosk: z.boolean().default(false),
     /** Random per-device marker kept in localStorage; only its salted hash is kept, for an hour. */
     deviceMark: z.string().max(64).optional(),

@@ -17,3 +17,23 @@ export function clientIp(c: Context, trustProxy: boolean): string {
   if (!(c.env as { incoming?: unknown } | undefined)?.incoming) return '';
   return getConnInfo(c).remote.address ?? '';
 }
+
+/**
+ * The part of an address that names one subscriber, for per-address limits: an IPv4 address as it
+ * is (an IPv4-mapped IPv6 one too), an IPv6 address cut to its /64 network, since one phone or home
+ * is given a whole /64 and can take a new address in it at will.
+ */
+export function subscriberBlock(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  const address = ip.split('%')[0]!.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail] = address.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  // A trailing dotted IPv4 part stands for two groups.
+  const width = (parts: string[]) => parts.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - width(left) - width(right))).fill('0'), ...right];
+  return `${all.slice(0, 4).map((g) => (Number.parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}

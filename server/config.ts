@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   LOW_N_MIN: intIn(1, 100000).default(30),
   LOW_PRECISION_HALF_WIDTH: z.coerce.number().positive().max(100).default(10),
   DEVICE_LIMIT_PER_HOUR: intIn(1, 1000).default(3),
+  ADDRESS_LIMIT_PER_HOUR: intIn(1, 100000).default(30),
   KIOSK_MIN_GAP_SECONDS: intIn(0, 3600).default(20),
   SESSION_IDLE_MINUTES: intIn(1, 24 * 60).default(30),
   SESSION_MAX_HOURS: intIn(1, 24 * 30).default(12),
@@ -70,6 +71,8 @@ export interface Config {
   bodyLimitBytes: number;
   commentMaxChars: number;
   deviceLimitPerHour: number;
+  /** Answers one network address may give one survey point per hour; see README (shared Wi-Fi, carrier NAT). */
+  addressLimitPerHour: number;
   kioskMinGapSeconds: number;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
@@ -143,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     commentMaxChars: e.COMMENT_MAX_CHARS,
     deviceLimitPerHour: e.DEVICE_LIMIT_PER_HOUR,
+    addressLimitPerHour: e.ADDRESS_LIMIT_PER_HOUR,
     kioskMinGapSeconds: e.KIOSK_MIN_GAP_SECONDS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,

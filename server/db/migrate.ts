@@ -8,6 +8,7 @@ import * as m005 from './migrations/005_device_marks_unlogged.js';
 import * as m006 from './migrations/006_responses_by_day_and_time.js';
 import * as m007 from './migrations/007_drop_durable_device_marks.js';
 import * as m008 from './migrations/008_sign_in_hardening.js';
+import * as m009 from './migrations/009_suspect_review.js';
 import * as m011 from './migrations/011_questionnaires.js';
 
 export interface Migration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'responses_by_day_and_time', up: m006.up },
   { version: 7, name: 'drop_durable_device_marks', up: m007.up },
   { version: 8, name: 'sign_in_hardening', up: m008.up },
+  { version: 9, name: 'suspect_review', up: m009.up },
   { version: 11, name: 'questionnaires', up: m011.up },
 ];
 

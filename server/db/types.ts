@@ -1,4 +1,5 @@
-import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { SuspectReason } from '../../schema/review.js';
 
 /**
  * The hand-written database interface. Ids are short random text; timestamps are ISO-8601 UTC text;
@@ -177,9 +178,18 @@ export interface ResponseTable {
   /** JSON of optional demographics, or null. */
   demographics: string | null;
   lang: string;
+  /** 1: left out of every score (flagged by the anti-abuse rules and not accepted, or rejected in review). */
   suspect: Generated<number>;
+  /** Why the intake flagged it; null if never flagged (or flagged before reasons were kept). */
+  suspect_reason: NullableDefault<SuspectReason>;
+  /** A supervisor's decision on a flagged answer; null while none was made. */
+  review: NullableDefault<'accepted' | 'rejected'>;
+  reviewed_at: NullableDefault<string>;
   created_at: string;
 }
+
+/** A nullable column that inserts may leave out (it is then null). */
+type NullableDefault<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 /** Counts per answer, the finest grain dashboards drill into. score 0 = no opinion / N/A. */
 export interface RollupFineTable {

@@ -52,6 +52,7 @@ async function storeResponses(n: number): Promise<string[]> {
           now: clock.now(),
           commentMaxChars: 2000,
           deviceMarks: [`mark-${i}`],
+          addressMark: null,
         }),
       ),
     ),

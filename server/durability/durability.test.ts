@@ -146,7 +146,7 @@ describe('durability under load (real server process)', () => {
   it('the daily scheduled backup taken by the server under load is complete and consistent', async () => {
     const { dir, databaseFile, surveyCode } = await seededDataDir();
     const port = await freePort();
-    const config = testConfig(dir, { PORT: String(port), DEVICE_LIMIT_PER_HOUR: '1000' });
+    const config = testConfig(dir, { PORT: String(port), DEVICE_LIMIT_PER_HOUR: '1000', TRUST_PROXY: 'true' });
     const pending: (() => void)[] = [];
     const timers: Timers = { set: (fn) => pending.push(fn), clear: () => pending.splice(0) };
     const running = await startServer(config, undefined, { logger: silentLogger, backupTimers: timers });

@@ -30,7 +30,8 @@ export async function loadServerProcess(options: { dataDir: string; env?: Record
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/durability/warm-server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: options.dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', ...options.env },
+    // TRUST_PROXY: SubmissionLoad's clients come from 127.0.0.1 and name their own addresses, as behind a proxy.
+    env: { ...process.env, DATA_DIR: options.dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', TRUST_PROXY: 'true', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

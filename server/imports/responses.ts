@@ -374,6 +374,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
         localHour: local.hour,
         weekday: local.weekday,
         deviceMarks: [],
+        addressMark: null,
         binaryItems: new Set(instrument.definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)),
       },
     });
@@ -439,12 +440,11 @@ export async function importResponses(
   if (mode === 'preview') return result;
 
   let written = 0;
-  const settings = { deviceLimitPerHour: deps.config.deviceLimitPerHour, kioskMinGapSeconds: deps.config.kioskMinGapSeconds };
   for (let i = 0; i < toWrite.length || i === 0; i += WRITE_CHUNK) {
     const chunk = toWrite.slice(i, i + WRITE_CHUNK).map((p) => p.prepared);
     const last = i + WRITE_CHUNK >= toWrite.length;
     written += await deps.db.write(async (tx) => {
-      const outcomes = chunk.length ? await writeBatch(tx, chunk, settings) : [];
+      const outcomes = chunk.length ? await writeBatch(tx, chunk, deps.config) : [];
       if (last) {
         await recordAudit(tx, {
           actor,

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../schema/errors.js';
 import { SurveyResponseInput } from '../../schema/survey.js';
+import { subscriberBlock } from '../client-ip.js';
+import { newId } from '../ids.js';
+import { createInvitation } from '../invitations/issue.js';
+import { silentLogger } from '../log.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 
@@ -157,6 +162,17 @@ describe('POST /api/responses', () => {
     expect(rows.every((r) => r.channel === 'counter_tablet')).toBe(true);
   });
 
+  it('stores a client-claimed kiosk answer on an ordinary QR point as qr_web, under the device limit (issue #21, finding 5)', async () => {
+    const statuses = [];
+    for (let i = 0; i < t.config.deviceLimitPerHour + 2; i++) {
+      statuses.push((await submit(aResponse(site.surveyCode, { kiosk: true, deviceMark: 'one-phone' }))).status);
+    }
+    expect(statuses.every((s) => s === 201)).toBe(true);
+    const rows = await t.db.kysely.selectFrom('responses').select(['channel', 'suspect', 'suspect_reason']).orderBy('submitted_at').execute();
+    expect(rows.every((r) => r.channel === 'qr_web')).toBe(true);
+    expect(rows.filter((r) => r.suspect === 1)).toEqual(Array(2).fill({ channel: 'qr_web', suspect: 1, suspect_reason: 'device_limit' }));
+  });
+
   it('survives 10,000 malformed bodies with no 5xx and no rows written', async () => {
     const valid = aResponse(site.surveyCode);
     const anyJson = fc.jsonValue();
@@ -209,4 +225,68 @@ describe('POST /api/responses', () => {
     expect(await count('responses')).toBe(0);
     expect(await count('rollup_fine')).toBe(0);
   }, 120_000);
+});
+
+describe('per-address limit (issue #21, finding 4)', () => {
+  beforeEach(async () => {
+    // Behind a trusted proxy, so each request can come from its own citizen address.
+    await t.cleanup();
+    t = await makeTestApp({ env: { TRUST_PROXY: 'true' } });
+    site = await aSite(t.db, t.clock);
+  });
+
+  /** One citizen's phone (its own marker and browser) at an address. */
+  const fromAddress = (address: string, overrides: Partial<SurveyResponseInput> = {}) =>
+    submit(aResponse(site.surveyCode, { deviceMark: randomUUID(), ...overrides }), { 'x-forwarded-for': address, 'user-agent': `phone-${randomUUID()}` });
+  const flagged = async () => t.db.kysely.selectFrom('responses').select('suspect_reason').where('suspect', '=', 1).execute();
+  const anInvitationToken = async () => {
+    const centre = await t.db.kysely.selectFrom('units').select(['id', 'path']).where('id', '=', site.centreId).executeTakeFirstOrThrow();
+    const deps = { db: t.db, config: t.config, clock: t.clock, logger: silentLogger };
+    const { token } = await createInvitation(deps, { id: newId(), unitId: centre.id, unitPath: centre.path }, { dossierCode: `HS-${randomUUID()}`, counterCode: 'Q1' });
+    return token;
+  };
+
+  it('counts a busy counter behind one shared address in full under the default limit, and the answer past it is flagged', async () => {
+    expect(t.config.addressLimitPerHour).toBe(30);
+    // 30 citizens within the hour on the centre's Wi-Fi (one public address), each on their own phone.
+    for (let i = 0; i < 30; i++) {
+      expect((await fromAddress('203.0.113.7')).status).toBe(201);
+      t.clock.advance(100_000);
+    }
+    expect((await fromAddress('203.0.113.8')).status).toBe(201);
+    expect(await flagged()).toEqual([]);
+    expect((await fromAddress('203.0.113.7')).status).toBe(201);
+    expect(await flagged()).toEqual([{ suspect_reason: 'address_limit' }]);
+  });
+
+  it('counts a phone by its IPv6 /64 network, in which it can take new addresses at will', async () => {
+    for (let i = 0; i < 33; i++) expect((await fromAddress(`2001:db8:aa:1:${(i + 1).toString(16)}::${i}`)).status).toBe(201);
+    expect((await fromAddress('2001:db8:aa:2::1')).status).toBe(201);
+    expect(await flagged()).toEqual(Array(3).fill({ suspect_reason: 'address_limit' }));
+  });
+
+  it('leaves answers given through single-use invitations out of the address count', async () => {
+    for (let i = 0; i < 30; i++) expect((await fromAddress('203.0.113.9')).status).toBe(201);
+    const tokens = await Promise.all([1, 2].map(() => anInvitationToken()));
+    for (const token of tokens) {
+      const res = await submit(aResponse(token), { 'x-forwarded-for': '203.0.113.9', 'user-agent': `phone-${randomUUID()}` });
+      expect(res.status).toBe(201);
+    }
+    expect(await flagged()).toEqual([]);
+  });
+});
+
+describe('subscriberBlock', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:aa:1:2:3:4:5', '2001:db8:aa:1::/64'],
+    ['2001:DB8:AA:1::9', '2001:db8:aa:1::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['1::2:3:4:5:1.2.3.4', '1:0:2:3::/64'],
+    ['', ''],
+  ])('%s → %s', (address, block) => {
+    expect(subscriberBlock(address)).toBe(block);
+  });
 });

@@ -34,10 +34,7 @@ export function createIntake(deps: Deps, options: IntakeOptions = {}): Intake {
           await purgeOldMarks(tx, now);
           lastPurge = now.getTime();
         }
-        return writeBatch(tx, items, {
-          deviceLimitPerHour: deps.config.deviceLimitPerHour,
-          kioskMinGapSeconds: deps.config.kioskMinGapSeconds,
-        });
+        return writeBatch(tx, items, deps.config);
       }),
   });
   return {

@@ -24,11 +24,16 @@ export interface PreparedResponse {
   localDay: string;
   localHour: number;
   weekday: number;
-  /** Salted, hour-scoped hashes of the device marker and of IP+UA; never the raw values. */
+  /** Salted, hour-scoped hash of the survey page's device marker, if it sent one; never the raw value. */
   deviceMarks: string[];
+  /** Salted, hour-scoped hash of the client's network address; null where there is none (paper forms, seeding). */
+  addressMark: string | null;
   /** The instrument's yes/no items, kept out of 5-point rollups such as the heatmap. */
   binaryItems: ReadonlySet<string>;
 }
+
+/** What the anti-abuse checks count a submission by (see PreparedResponse). */
+export type AbuseMarks = Pick<PreparedResponse, 'deviceMarks' | 'addressMark'>;
 
 /**
  * Checks a submission against the instrument version its survey point uses: every answer must be
@@ -39,7 +44,7 @@ export function prepareResponse(
   input: SurveyResponseInput,
   target: SurveyTarget,
   definition: InstrumentDefinition,
-  options: { now: Date; commentMaxChars: number; deviceMarks: string[] },
+  options: { now: Date; commentMaxChars: number } & AbuseMarks,
 ): PreparedResponse {
   if (input.instrumentId !== target.instrumentId) {
     throw new AppError(
@@ -75,7 +80,8 @@ export function prepareResponse(
     issues.push({ path: ['comment'], message: `The comment is longer than ${options.commentMaxChars} characters` });
   }
   const demographics = input.demographics && Object.keys(input.demographics).length ? input.demographics : null;
-  if (demographics && (!definition.demographics || target.kiosk || input.kiosk)) {
+  // Kiosk behaviour is the survey point's (an admin sets it), never the request's: input.kiosk is ignored.
+  if (demographics && (!definition.demographics || target.kiosk)) {
     issues.push({ path: ['demographics'], message: 'This survey does not ask for demographics' });
   }
   if (issues.length) throw new AppError('validation_failed', 400, 'The response is not valid', issues);
@@ -85,7 +91,7 @@ export function prepareResponse(
     id: input.id,
     target,
     instrumentId: target.instrumentId,
-    channel: target.kiosk || input.kiosk ? 'counter_tablet' : 'qr_web',
+    channel: target.kiosk ? 'counter_tablet' : 'qr_web',
     answers,
     comment,
     demographics: demographics ? JSON.stringify(demographics) : null,
@@ -95,6 +101,7 @@ export function prepareResponse(
     localHour: local.hour,
     weekday: local.weekday,
     deviceMarks: options.deviceMarks,
+    addressMark: options.addressMark,
     binaryItems: new Set(definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)),
   };
 }

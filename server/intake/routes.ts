@@ -1,14 +1,14 @@
 import { hash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { SurveyResponseInput, type PublicSurvey } from '../../schema/survey.js';
-import { clientIp } from '../client-ip.js';
+import { clientIp, subscriberBlock } from '../client-ip.js';
 import type { Deps } from '../deps.js';
-import { AppError, readJsonWith, requestHeader } from '../http.js';
+import { AppError, readJsonWith } from '../http.js';
 import { keyedHash } from '../ids.js';
 import { getInstrument } from '../instruments/store.js';
 import { resolveSurveyCode, type SurveyTarget } from '../surveys/resolve.js';
 import type { Intake } from './intake.js';
-import { prepareResponse } from './prepare.js';
+import { prepareResponse, type AbuseMarks } from './prepare.js';
 
 /** Names shown on the survey page for a target: the centre, and the counter and procedure when known. */
 export async function publicSurvey(deps: Deps, code: string): Promise<PublicSurvey> {
@@ -43,24 +43,27 @@ async function instrumentOf(deps: Deps, target: SurveyTarget) {
 }
 
 /**
- * Salted, hour-scoped hashes of the device marker and of IP+UA: enough to spot bursts, useless after.
+ * Salted, hour-scoped hashes, enough to spot bursts and useless after: of the device marker the
+ * survey page keeps (the device mark), and of the client's network address (the address mark). No
+ * header takes part: a client chooses its headers, and the address alone is what it cannot vary.
  * Each hour's key is derived once, HMAC(secret, hour); a mark is SHA-256 of that secret 256-bit key
  * followed by the value, cut to 128 bits. Keyed like an HMAC (secret fixed-length prefix, truncated
  * output, compared only for equality) at a fifth of an HMAC's cost on every submission.
  */
-function deviceMarker(deps: Deps) {
+function abuseMarker(deps: Deps) {
   let hour = '';
   let hourKey = '';
-  return (c: Context, marker: string | undefined, now: Date): string[] => {
+  return (c: Context, marker: string | undefined, now: Date): AbuseMarks => {
     const thisHour = now.toISOString().slice(0, 13);
     if (thisHour !== hour) {
       hour = thisHour;
       hourKey = keyedHash(deps.config.serverSecret, 'device-hour', thisHour);
     }
     const mark = (value: string) => hash('sha256', `${hourKey}\u0000${value}`, 'hex').slice(0, 32);
-    const marks = [mark(`ipua|${clientIp(c, deps.config.trustProxy)}|${requestHeader(c, 'user-agent') ?? ''}`)];
-    if (marker) marks.push(mark(`marker|${marker}`));
-    return marks;
+    return {
+      deviceMarks: marker ? [mark(`marker|${marker}`)] : [],
+      addressMark: mark(`addr|${subscriberBlock(clientIp(c, deps.config.trustProxy))}`),
+    };
   };
 }
 
@@ -89,7 +92,7 @@ function cachedResolver(deps: Deps) {
 
 export function intakeRoutes(deps: Deps, intake: Intake) {
   const resolveTarget = cachedResolver(deps);
-  const deviceMarks = deviceMarker(deps);
+  const abuseMarks = abuseMarker(deps);
   return new Hono()
     .get('/api/survey/:code', async (c) => {
       c.header('cache-control', 'no-store');
@@ -103,7 +106,7 @@ export function intakeRoutes(deps: Deps, intake: Intake) {
       const prepared = prepareResponse(input, target, instrument.definition, {
         now,
         commentMaxChars: deps.config.commentMaxChars,
-        deviceMarks: deviceMarks(c, input.deviceMark, now),
+        ...abuseMarks(c, input.deviceMark, now),
       });
       if (!intake.accepting) {
         // Shutting down: not stored, so the survey page keeps the answer and retries.

@@ -1,3 +1,4 @@
+import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
@@ -5,9 +6,12 @@ import type { PreparedResponse } from './prepare.js';
 
 export type WriteOutcome = 'accepted' | 'duplicate' | 'invitation_used';
 
+/** The anti-abuse limits (Config carries them under these names). */
 export interface BatchSettings {
   /** Submissions a device may make to one survey point per hour before later ones are flagged. */
   deviceLimitPerHour: number;
+  /** Submissions one network address may make to one survey point per hour before later ones are flagged. */
+  addressLimitPerHour: number;
   /** Minimum seconds between two submissions at one kiosk before later ones are flagged. */
   kioskMinGapSeconds: number;
 }
@@ -49,7 +53,7 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
   }
   if (candidates.length === 0) return outcomes;
 
-  const suspect = new Set([...(await overDeviceLimit(tx, candidates, settings)), ...(await kioskBursts(tx, candidates, settings))]);
+  const suspect = await suspectReasons(tx, candidates, settings);
   const rows: NewResponse[] = candidates.map((r) => ({
     id: r.id,
     survey_point_id: r.target.surveyPointId,
@@ -69,6 +73,7 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     demographics: r.demographics,
     lang: r.lang,
     suspect: suspect.has(r) ? 1 : 0,
+    suspect_reason: suspect.get(r) ?? null,
     created_at: r.submittedAt,
   }));
   // Another server may have stored the same id since the check above: only rows inserted here count.
@@ -109,24 +114,55 @@ const markKey = (hash: string, surveyPointId: string, hourBucket: string) => `${
 const hourBucket = (iso: string) => iso.slice(0, 13);
 
 /**
- * Counts each device mark's submissions to each survey point this hour with one atomic increment
- * per mark (RETURNING the new total), and flags the submissions past the hourly limit. A kiosk is
- * one shared device, so kiosk submissions are judged by kioskBursts instead.
+ * Flags what the anti-abuse rules catch, with the first reason in SUSPECT_REASONS' order. Flagged
+ * submissions are still stored and acknowledged; they count nowhere until a supervisor accepts them.
  */
-async function overDeviceLimit(tx: Db, responses: PreparedResponse[], settings: BatchSettings): Promise<PreparedResponse[]> {
-  const byKey = new Map<string, PreparedResponse[]>();
+async function suspectReasons(tx: Db, responses: PreparedResponse[], settings: BatchSettings): Promise<Map<PreparedResponse, SuspectReason>> {
+  const reasons = new Map<PreparedResponse, Set<SuspectReason>>();
+  const flag = (reason: SuspectReason) => (r: PreparedResponse) => {
+    reasons.set(r, (reasons.get(r) ?? new Set()).add(reason));
+  };
+  await overHourlyLimits(tx, responses, settings, flag);
+  for (const r of await kioskBursts(tx, responses, settings)) flag('kiosk_gap')(r);
+  return new Map([...reasons].map(([r, rs]) => [r, SUSPECT_REASONS.find((reason) => rs.has(reason))!]));
+}
+
+interface Counted {
+  reason: 'address_limit' | 'device_limit';
+  limit: number;
+  /** This batch's submissions under one mark, in arrival order. */
+  responses: PreparedResponse[];
+}
+
+/**
+ * Counts each mark's submissions to each survey point this hour with one atomic increment per mark
+ * (RETURNING the new total), and flags the submissions past the mark's hourly limit: the address
+ * limit for the address mark, the device limit for device marks. Both kinds go through the same
+ * statements. A kiosk is one shared device, so device marks do not count there (kioskBursts judges
+ * it); an invitation is single-use already, so its answer does not count against its address.
+ */
+async function overHourlyLimits(
+  tx: Db,
+  responses: PreparedResponse[],
+  settings: BatchSettings,
+  flag: (reason: Counted['reason']) => (r: PreparedResponse) => void,
+): Promise<void> {
+  const byKey = new Map<string, Counted>();
+  const count = (hash: string, r: PreparedResponse, reason: Counted['reason'], limit: number) => {
+    const key = markKey(hash, r.target.surveyPointId, hourBucket(r.submittedAt));
+    const counted = byKey.get(key);
+    if (counted) counted.responses.push(r);
+    else byKey.set(key, { reason, limit, responses: [r] });
+  };
   for (const r of responses) {
-    if (r.channel === 'counter_tablet') continue;
-    for (const hash of r.deviceMarks) {
-      const key = markKey(hash, r.target.surveyPointId, hourBucket(r.submittedAt));
-      byKey.set(key, [...(byKey.get(key) ?? []), r]);
-    }
+    if (r.addressMark !== null && r.target.invitationId === null) count(r.addressMark, r, 'address_limit', settings.addressLimitPerHour);
+    if (r.target.kiosk) continue;
+    for (const hash of r.deviceMarks) count(hash, r, 'device_limit', settings.deviceLimitPerHour);
   }
-  const rows = [...byKey].map(([key, rs]) => {
+  const rows = [...byKey].map(([key, counted]) => {
     const [mark_hash, survey_point_id, hour_bucket] = key.split('|') as [string, string, string];
-    return { mark_hash, survey_point_id, hour_bucket, n: rs.length };
+    return { mark_hash, survey_point_id, hour_bucket, n: counted.responses.length };
   });
-  const flagged: PreparedResponse[] = [];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const totals = await tx
       .insertInto('device_marks')
@@ -137,14 +173,13 @@ async function overDeviceLimit(tx: Db, responses: PreparedResponse[], settings: 
       .returning(['mark_hash', 'survey_point_id', 'hour_bucket', 'n'])
       .execute();
     for (const total of totals) {
-      const rs = byKey.get(markKey(total.mark_hash, total.survey_point_id, total.hour_bucket))!;
+      const { reason, limit, responses: rs } = byKey.get(markKey(total.mark_hash, total.survey_point_id, total.hour_bucket))!;
       // This batch's submissions are the last rs.length of the total, in arrival order.
       rs.forEach((r, k) => {
-        if (total.n - rs.length + k + 1 > settings.deviceLimitPerHour) flagged.push(r);
+        if (total.n - rs.length + k + 1 > limit) flag(reason)(r);
       });
     }
   }
-  return flagged;
 }
 
 /** Kiosk submissions closer than the minimum gap to the previous one at the same survey point. */
@@ -152,7 +187,7 @@ async function kioskBursts(tx: Db, responses: PreparedResponse[], settings: Batc
   const lastAt = new Map<string, number>();
   const flagged: PreparedResponse[] = [];
   for (const r of responses) {
-    if (r.channel !== 'counter_tablet') continue;
+    if (!r.target.kiosk) continue;
     const pointId = r.target.surveyPointId;
     let previous = lastAt.get(pointId);
     if (previous === undefined) {

@@ -165,7 +165,9 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
           summary: 'Submit a completed survey',
           description:
             'The id is generated on the device (UUID), so retrying after a network failure is safe: a repeat answers 200 duplicate. ' +
-            'An invitation token is single-use: of concurrent submissions with one token exactly one is accepted.',
+            'An invitation token is single-use: of concurrent submissions with one token exactly one is accepted. ' +
+            "Kiosk behaviour (channel counter_tablet, no per-device limit) follows the survey point's own setting; the kiosk field is ignored. " +
+            'Answers past the hourly per-device or per-address limits are still stored and acknowledged (201), but flagged for review and left out of the scores until a supervisor accepts them.',
           requestBody: {
             required: true,
             content: json(ref('SurveyResponseInput'), { counter: { value: EXAMPLE_RESPONSE } }),

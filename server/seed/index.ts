@@ -149,8 +149,8 @@ async function seedInvitations(
       },
       target,
       instrument.definition,
-      { now: answeredAt, commentMaxChars: deps.config.commentMaxChars, deviceMarks: [] },
+      { now: answeredAt, commentMaxChars: deps.config.commentMaxChars, deviceMarks: [], addressMark: null },
     );
-    await deps.db.write((tx) => writeBatch(tx, [prepared], { deviceLimitPerHour: deps.config.deviceLimitPerHour, kioskMinGapSeconds: 0 }));
+    await deps.db.write((tx) => writeBatch(tx, [prepared], { ...deps.config, kioskMinGapSeconds: 0 }));
   }
 }
