@@ -14,7 +14,7 @@ import { apiKeyRoutes } from './apikeys/routes.js';
 import { unitRoutes } from './units/routes.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { intakeRoutes } from './intake/routes.js';
-import { SURVEY_PREVIEW_PATH, surveyPageRoutes } from './intake/survey-page.js';
+import { surveyPageRoutes } from './intake/survey-page.js';
 import { consoleLogger, type Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { probeRoutes, requestMetrics } from './probes.js';
@@ -27,6 +27,7 @@ import { instrumentRoutes } from './instruments/routes.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './imports/routes.js';
+import { reviewRoutes } from './review/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -71,8 +72,7 @@ export function createApp(options: AppOptions) {
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
-        // Only the survey preview may be framed, and only by the admin pages of this origin.
-        frameAncestors: [(c) => (c.req.path === SURVEY_PREVIEW_PATH ? "'self'" : "'none'")],
+        frameAncestors: ["'none'"],
       },
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',
@@ -130,6 +130,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/dashboard', dashboardRoutes(deps));
   app.route('/api/admin/exports', exportRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
+  app.route('/api/admin/review', reviewRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/qr', qrRoutes());
   app.route('/api', openApiRoutes(deps));

@@ -8,6 +8,8 @@ import { AccountPage } from './pages/account/AccountPage.js';
 import { ApiKeysPage } from './pages/apikeys/ApiKeysPage.js';
 import { AuditPage } from './pages/audit/AuditPage.js';
 import { ProceduresPage, StaffPage } from './pages/catalogue/CataloguePages.js';
+import { ReviewPage } from './pages/review/ReviewPage.js';
+import { reviewWords } from './pages/review/i18n.js';
 import { HomePage } from './pages/home/HomePage.js';
 import { ImportPage } from './pages/import/ImportPage.js';
 import { CounterPage } from './pages/units/CounterPage.js';
@@ -40,6 +42,7 @@ export const ROUTES: PageRoute[] = [
     nav: { label: (w) => w.t('navDashboard'), order: 10 },
   },
   { pattern: '/exports', permission: 'exports.run', page: () => <ExportsPage />, nav: { label: (w) => exportWords(w.lang).t('nav'), order: 15 } },
+  { pattern: '/review', permission: 'surveys.read', page: () => <ReviewPage />, nav: { label: (w) => reviewWords(w.lang).t('nav'), order: 17 } },
   { pattern: '/units', permission: 'units.read', page: () => <UnitsPage />, nav: { label: (w) => w.t('navUnits'), order: 20 } },
   { pattern: '/units/:id', permission: 'units.read', page: (p) => <UnitPage id={p.id!} /> },
   { pattern: '/counters/:id', permission: 'units.read', page: (p) => <CounterPage id={p.id!} /> },

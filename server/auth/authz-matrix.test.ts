@@ -12,6 +12,7 @@
  * them, so every sample is tried as a foreign request too). Mark a request `crossUnit` when it
  * mixes both worlds, so the system-admin control run is not expected to succeed.
  */
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -50,6 +51,8 @@ interface World {
   apiKey: { id: string };
   user: { id: string };
   surveyPoint: { id: string; code: string };
+  /** An answer the anti-abuse rules flagged, awaiting review. */
+  flagged: { id: string };
   /** Questionnaires of the province of the world's centre: a publishable draft and a published version. */
   questionnaire: { draft: { id: string; definition: InstrumentDefinition }; published: { id: string } };
 }
@@ -249,6 +252,17 @@ const SAMPLES: Record<string, Sample> = {
     },
   ],
 
+  'GET /api/admin/review': (w) => [
+    { path: '/api/admin/review' },
+    { path: `/api/admin/review?unitId=${w.centre.id}&status=pending` },
+    { path: `/api/admin/review?surveyPointId=${w.surveyPoint.id}&day=2026-11-20&hour=9&status=accepted` },
+  ],
+  'POST /api/admin/review/decisions': (w, o) => [
+    { body: { ids: [w.flagged.id], decision: 'accept' } },
+    { body: { ids: [w.flagged.id], decision: 'reject' } },
+    { body: { ids: [w.flagged.id, o.flagged.id], decision: 'reject' }, crossUnit: true },
+  ],
+
   'POST /api/v1/invitations': (w, o) => [
     { body: { dossierCode: uniq('HS-'), unitCode: w.centre.code, counterCode: w.counter.code } },
     { body: { dossierCode: uniq('HS-'), unitCode: w.centre.code, counterCode: o.counter.code }, crossUnit: true },
@@ -327,6 +341,39 @@ async function buildFixture(dir: string): Promise<Fixture> {
     marked.push({ markers: [row.id, row.code], visibleTo: (scope) => under(scope, holder.path) });
     return row;
   };
+  const flaggedAnswer = async (holder: UnitRow, pointId: string, counterId: string) => {
+    const id = randomUUID();
+    const comment = `Góp ý ${tag()}`;
+    await db.write((tx) =>
+      tx
+        .insertInto('responses')
+        .values({
+          id,
+          survey_point_id: pointId,
+          invitation_id: null,
+          instrument_id: 'QUAY@1',
+          unit_id: holder.id,
+          counter_id: counterId,
+          staff_id: null,
+          procedure_id: null,
+          channel: 'qr_web',
+          submitted_at: '2026-11-20T02:10:00.000Z',
+          local_day: '2026-11-20',
+          local_hour: 9,
+          weekday: 5,
+          answers: JSON.stringify({ 'QUAY.1': 1, 'QUAY.ALL': 1 }),
+          comment,
+          demographics: null,
+          lang: 'vi',
+          suspect: 1,
+          suspect_reason: 'address_limit',
+          created_at: '2026-11-20T02:10:00.000Z',
+        })
+        .execute(),
+    );
+    marked.push({ markers: [id, comment], visibleTo: (scope) => under(scope, holder.path) });
+    return { id };
+  };
   const questionnaires = async (province: UnitRow): Promise<World['questionnaire']> => {
     const make = async (status: 'draft' | 'published') => {
       const code = `M${tag().toUpperCase()}`;
@@ -365,6 +412,7 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const [r1, r2] = [await catalogue('procedures', p1), await catalogue('procedures', p2)];
   const [k1, k2, k3, k0] = [await key(cc1), await key(cc2), await key(cc3), await key(p1)];
   const [sp1, sp2, sp3] = [await point(cc1, q1.id), await point(cc2, q2.id), await point(cc3, q3.id)];
+  const [f1, f2, f3] = [await flaggedAnswer(cc1, sp1.id, q1.id), await flaggedAnswer(cc2, sp2.id, q2.id), await flaggedAnswer(cc3, sp3.id, q3.id)];
   for (const [k, q] of [[k1, q1], [k2, q2], [k3, q3]] as const) {
     await issueInvitation(deps, k.principal, { dossierCode: `HS-${tag()}`, counterCode: q.code });
   }
@@ -376,9 +424,9 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const sup2 = await user('matrix.sup2', [{ role: 'centre_supervisor', unit: cc2 }]);
 
   const [i1, i2] = [await questionnaires(p1), await questionnaires(p2)];
-  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1, questionnaire: i1 };
-  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2, questionnaire: i1 };
-  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3, questionnaire: i2 };
+  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1, flagged: f1, questionnaire: i1 };
+  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2, flagged: f2, questionnaire: i1 };
+  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3, flagged: f3, questionnaire: i2 };
 
   const json = { 'content-type': 'application/json' };
   const sessionCaller = async (name: string, role: Role, u: { id: string }, scope: Caller['scope'], other: World): Promise<Caller> => ({
