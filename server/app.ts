@@ -14,7 +14,7 @@ import { apiKeyRoutes } from './apikeys/routes.js';
 import { unitRoutes } from './units/routes.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { intakeRoutes } from './intake/routes.js';
-import { surveyPageRoutes } from './intake/survey-page.js';
+import { SURVEY_PREVIEW_PATH, surveyPageRoutes } from './intake/survey-page.js';
 import { consoleLogger, type Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { probeRoutes, requestMetrics } from './probes.js';
@@ -72,7 +72,8 @@ export function createApp(options: AppOptions) {
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
-        frameAncestors: ["'none'"],
+        // Only the survey preview may be framed, and only by the admin pages of this origin.
+        frameAncestors: [(c) => (c.req.path === SURVEY_PREVIEW_PATH ? "'self'" : "'none'")],
       },
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',

@@ -33,6 +33,16 @@ import type {
   UserUpdate,
   UserWithPassword,
 } from '../../schema/admin.js';
+import type {
+  RecoveryCodes,
+  RecoveryCodesInput,
+  SecondFactorInput,
+  SessionList,
+  TotpDisableInput,
+  TotpEnableInput,
+  TotpSetup,
+  TotpStatus,
+} from '../../schema/auth.js';
 import type { ErrorBody, ErrorIssue } from '../../schema/errors.js';
 import type { ExportOptions, ResponseImportResult } from '../../schema/exports.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
@@ -60,6 +70,14 @@ export function setCsrfToken(token: string): void {
 
 export function onSessionLost(handler: () => void): void {
   onUnauthenticated = handler;
+}
+
+/** Answers meaning "finish signing in first" (schema/admin.ts PENDING_STEPS): the shell re-reads the session. */
+const STEP_REQUIRED = new Set(['second_factor_required', 'password_change_required', 'totp_enrolment_required']);
+let onStepRequired: () => void = () => {};
+
+export function onSignInStepRequired(handler: () => void): void {
+  onStepRequired = handler;
 }
 
 type Query = Record<string, string | number | boolean | undefined | null>;
@@ -98,6 +116,7 @@ async function call<T>(method: string, path: string, body?: unknown, upload?: Bl
       // Not the API's error shape (a proxy page): keep the HTTP status.
     }
     if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthenticated();
+    if (res.status === 403 && STEP_REQUIRED.has(error.code)) onStepRequired();
     throw error;
   }
   return JSON.parse(text) as T;
@@ -116,6 +135,14 @@ export const api = {
     logout: () => post<{ ok: true }>('/api/auth/logout'),
     logoutAll: () => post<{ ok: true; revokedSessions: number }>('/api/auth/logout-all'),
     changePassword: (input: PasswordChangeInput) => post<{ ok: true; revokedSessions: number }>('/api/auth/password', input),
+    secondFactor: (input: SecondFactorInput) => post<SessionInfo>('/api/auth/second-factor', input),
+    totp: () => get<TotpStatus>('/api/auth/totp'),
+    totpSetup: () => post<TotpSetup>('/api/auth/totp/setup'),
+    totpEnable: (input: TotpEnableInput) => post<RecoveryCodes>('/api/auth/totp/enable', input),
+    recoveryCodes: (input: RecoveryCodesInput) => post<RecoveryCodes>('/api/auth/totp/recovery-codes', input),
+    totpDisable: (input: TotpDisableInput) => post<{ ok: true }>('/api/auth/totp/disable', input),
+    sessions: () => get<SessionList>('/api/auth/sessions'),
+    revokeSession: (sessionId: string) => post<{ ok: true; current: boolean }>(`/api/auth/sessions/${id(sessionId)}/revoke`),
   },
   units: {
     list: (query: Query) => get<UnitList>('/api/admin/units', query),
@@ -147,6 +174,7 @@ export const api = {
     create: (input: UserCreate) => post<UserWithPassword>('/api/admin/users', input),
     update: (userId: string, input: UserUpdate) => patch<UserSummary>(`/api/admin/users/${id(userId)}`, input),
     resetPassword: (userId: string) => post<UserWithPassword>(`/api/admin/users/${id(userId)}/reset-password`),
+    resetTotp: (userId: string) => post<UserSummary>(`/api/admin/users/${id(userId)}/totp/reset`),
   },
   apiKeys: {
     list: (query: Query) => get<ApiKeyList>('/api/admin/apikeys', query),
