@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { labelOnce } from '../../schema/labels.js';
 import type { Demographics, Lang, PublicSurvey, SurveyResponseInput } from '../../schema/survey.js';
 import { clearDraft, hasInput, loadDraft, newDraft, saveDraft, type Draft } from './draft.js';
 import type { Translate } from './i18n.js';
@@ -194,12 +195,12 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
       <p class="unit">{survey.unitName}</p>
       {survey.counterName && (
         <p>
-          {t('counter')}: {survey.counterName}
+          {labelOnce(t('counter'), survey.counterName)}
         </p>
       )}
       {survey.procedureName && (
         <p>
-          {t('procedure')}: {survey.procedureName}
+          {labelOnce(t('procedure'), survey.procedureName)}
         </p>
       )}
     </div>

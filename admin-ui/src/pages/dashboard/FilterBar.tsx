@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { labelOnce } from '../../../../schema/labels.js';
 import { CHANNELS, type Channel } from '../../../../schema/survey.js';
 import type { DashboardOptions } from '../../../../schema/dashboard.js';
 import { Link, useDash } from './shared.js';
@@ -240,8 +241,8 @@ export function FilterBar() {
         <div class="chips">
           <span class="muted">{w.t('activeFilters')}:</span>
           {chips.map((chip) => (
-            <Link key={chip.key} class="chip" href={hrefFor(view, params, { [chip.key]: undefined })} label={w.t('removeFilter', { name: `${labelOf(chip.key)} ${chip.name}` })}>
-              {`${labelOf(chip.key)}: ${chip.name}`} <span aria-hidden="true">×</span>
+            <Link key={chip.key} class="chip" href={hrefFor(view, params, { [chip.key]: undefined })} label={w.t('removeFilter', { name: labelOnce(labelOf(chip.key), chip.name, ' ') })}>
+              {labelOnce(labelOf(chip.key), chip.name)} <span aria-hidden="true">×</span>
             </Link>
           ))}
           <Link class="chip clear" href={hrefFor(view, params, Object.fromEntries(NARROWING_KEYS.map((k) => [k, undefined])))}>

@@ -1,4 +1,5 @@
 import type { WeakItem, WeakList, WeakWhere } from '../../../../schema/dashboard.js';
+import { labelOnce } from '../../../../schema/labels.js';
 import { Chart } from '../../components/Chart.js';
 import { TableBox } from '../../components/TableBox.js';
 import { useApi } from './api.js';
@@ -7,15 +8,18 @@ import type { Words } from './i18n.js';
 import { ContextLine, Flags, IntervalText, Link, Status, useDash } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
 
-/** "Trung tâm … · Quầy 3 – Đất đai, xây dựng · Lĩnh vực Đất đai · 1.012753 Đăng ký đất đai…"; the view's own unit goes without saying. */
+/**
+ * "Trung tâm … · Quầy 3 – Đất đai, xây dựng · Lĩnh vực Đất đai · 1.012753 Đăng ký đất đai…": each part
+ * says once what it is ("Quầy 3", not "Quầy: Quầy 3"); the view's own unit goes without saying.
+ */
 export function describeWhere(where: WeakWhere, w: Words, viewUnitId?: string): string[] {
   const parts: string[] = [];
   if (where.unit && where.unit.id !== viewUnitId) parts.push(where.unit.name);
-  if (where.counter) parts.push(where.counter.name);
-  if (where.field) parts.push(`${w.t('field')} ${where.field}`);
+  if (where.counter) parts.push(labelOnce(w.t('counter'), where.counter.name, ' '));
+  if (where.field) parts.push(labelOnce(w.t('field'), where.field, ' '));
   if (where.procedure) parts.push(`${where.procedure.code} ${where.procedure.name}`);
-  if (where.staff) parts.push(`${w.t('staff')} ${where.staff.name}`);
-  if (where.channel) parts.push(`${w.t('channel')} ${w.channel(where.channel)}`);
+  if (where.staff) parts.push(labelOnce(w.t('staff'), where.staff.name, ' '));
+  if (where.channel) parts.push(labelOnce(w.t('channel'), w.channel(where.channel), ' '));
   return parts;
 }
 
@@ -75,7 +79,7 @@ export function WeakView() {
                   options={{
                     indexAxis: 'y',
                     layout: { padding: { top: 18 } },
-                    scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } }, y: { ticks: { autoSkip: false } } },
+                    scales: { x: { min: 0, max: 100, ticks: { callback: (v) => w.axis(v) } }, y: { ticks: { autoSkip: false } } },
                     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                   }}
                 />
@@ -104,7 +108,6 @@ export function WeakView() {
                             <Link href={overviewHref(item)}>{w.text(item.label)}</Link>
                             <span class={`badge ${item.clearlyBelow ? 'below' : 'warn'}`}>{item.clearlyBelow ? w.t('clearlyBelow') : w.t('possiblyBelow')}</span>
                             <div class="where">
-                              <span class="muted">{w.dimension(item.dimension)}: </span>
                               {where(item).map((part, i) => (
                                 <span key={i} class="where-part">
                                   {part}

@@ -1,6 +1,6 @@
 import type { Channel } from '../../../../schema/survey.js';
 import type { LocalizedText } from '../../../../schema/instrument.js';
-import type { Score, ScoringView, WeakDimension } from '../../../../schema/dashboard.js';
+import type { Score, ScoringView } from '../../../../schema/dashboard.js';
 import type { ScoreMethod } from '../../../../schema/scoring.js';
 import { formatDecimal, formatIndex } from '../../../../server/scoring/format.js';
 
@@ -84,13 +84,6 @@ const vi = {
   showOverview: 'Xem tổng quan',
   showComments: 'Xem ý kiến',
   onlyCriterion: 'Chỉ tiêu chí: {name}',
-  dim_unit: 'Đơn vị',
-  dim_counter: 'Quầy',
-  dim_counter_field: 'Quầy × lĩnh vực',
-  dim_staff: 'Cán bộ',
-  dim_procedure: 'Thủ tục',
-  dim_field: 'Lĩnh vực',
-  dim_channel: 'Kênh',
   trendsChart: 'Chỉ số theo {interval}',
   trendsTable: 'Chỉ số theo thời gian',
   byMonth: 'Theo tháng',
@@ -234,13 +227,6 @@ const en: Record<Key, string> = {
   showOverview: 'Show overview',
   showComments: 'Show comments',
   onlyCriterion: 'Criterion only: {name}',
-  dim_unit: 'Unit',
-  dim_counter: 'Counter',
-  dim_counter_field: 'Counter × field',
-  dim_staff: 'Staff member',
-  dim_procedure: 'Procedure',
-  dim_field: 'Field',
-  dim_channel: 'Channel',
   trendsChart: 'Index by {interval}',
   trendsTable: 'Index over time',
   byMonth: 'By month',
@@ -321,7 +307,6 @@ export interface Words {
   /** How an index was made; for the overall, the whole chain (one part: its factor roll-up). */
   methodOf(score: Pick<Score, 'method' | 'unitRollup'>, scoring: Pick<ScoringView, 'factorRollup' | 'partRollup'>): string;
   channel(channel: Channel): string;
-  dimension(dimension: WeakDimension): string;
 }
 
 /** dd/mm/yyyy from YYYY-MM-DD (both languages: day first, as on Vietnamese forms). */
@@ -361,6 +346,5 @@ export function words(lang: Lang, scoring: Pick<ScoringView, 'decimals' | 'round
       return score.unitRollup === 'mean_of_children' ? `${own}; ${dict.u_mean_of_children}` : own;
     },
     channel: (channel) => dict[`ch_${channel}` as Key],
-    dimension: (dimension) => dict[`dim_${dimension}` as Key],
   };
 }
