@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import type { AuditEntry } from '../../../../schema/admin.js';
 import { api } from '../../api.js';
+import { TableBox } from '../../components/TableBox.js';
 import { UnitPicker, type PickedUnit } from '../../components/UnitPicker.js';
-import { asApiError, ErrorNotice, PageTitle, TextField, useLoad } from '../../components/ui.js';
+import { asApiError, ErrorNotice, PageTitle, SelectField, TextField, useLoad } from '../../components/ui.js';
 import type { ApiError } from '../../api.js';
 import { useWords } from '../../i18n.js';
+import { ANY, AUDIT_ACTIONS, AUDIT_ENTITIES, auditActionName, auditEntityName } from './names.js';
 
 interface Filters {
   actor: string;
@@ -57,8 +59,20 @@ export function AuditPage() {
         }}
       >
         <TextField name="actor" label={w.t('actor')} value={draft.actor} onInput={set('actor')} />
-        <TextField name="action" label={w.t('auditAction')} placeholder="unit. / user.create" value={draft.action} onInput={set('action')} />
-        <TextField name="entity" label={w.t('entity')} placeholder="unit, counter, user…" value={draft.entity} onInput={set('entity')} />
+        <SelectField
+          name="action"
+          label={w.t('auditAction')}
+          value={draft.action}
+          onChange={set('action')}
+          options={[{ value: '', label: ANY[w.lang] }, ...Object.keys(AUDIT_ACTIONS).map((a) => ({ value: a, label: auditActionName(a, w.lang) }))]}
+        />
+        <SelectField
+          name="entity"
+          label={w.t('entity')}
+          value={draft.entity}
+          onChange={set('entity')}
+          options={[{ value: '', label: ANY[w.lang] }, ...Object.keys(AUDIT_ENTITIES).map((e) => ({ value: e, label: auditEntityName(e, w.lang) }))]}
+        />
         <UnitPicker label={w.t('unit')} value={draft.unit} onChange={(unit) => setDraft({ ...draft, unit })} />
         <TextField name="from" type="date" label={w.t('from')} value={draft.from} onInput={set('from')} />
         <TextField name="to" type="date" label={w.t('to')} value={draft.to} onInput={set('to')} />
@@ -99,7 +113,7 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
   const w = useWords();
   if (entries.length === 0) return <p class="muted">{w.t('none')}</p>;
   return (
-    <div class="table-box" role="region" aria-label={w.t('auditTitle')} tabIndex={0}>
+    <TableBox label={w.t('auditTitle')} cards>
       <table class="audit">
         <thead>
           <tr>
@@ -115,15 +129,13 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
             <tr key={e.id}>
               <td class="nowrap">{w.dateTime(e.at)}</td>
               <td>{e.actorLabel}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
+              <td>{auditActionName(e.action, w.lang)}</td>
               <td>{e.unitName ?? '—'}</td>
               <td>
                 <details>
                   <summary>
-                    {e.entity}
-                    {e.entityId ? ` ${e.entityId}` : ''}
+                    {auditEntityName(e.entity, w.lang)}
+                    {e.entityName ? `: ${e.entityName}` : ''}
                   </summary>
                   <div class="diff">
                     {e.before !== null && (
@@ -145,6 +157,6 @@ function AuditTable({ entries }: { entries: AuditEntry[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableBox>
   );
 }
