@@ -21,7 +21,7 @@ function Change({ row }: { row: OverviewRow }) {
   );
 }
 
-function Kpis({ data }: { data: OverviewData }) {
+export function Kpis({ data }: { data: OverviewData }) {
   const { w } = useDash();
   const overall = data.overall!;
   return (
@@ -113,7 +113,7 @@ export function OverviewView() {
                     options={{
                       indexAxis: 'y',
                       layout: { padding: { top: 18 } },
-                      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+                      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => w.axis(v) } } },
                       plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                     }}
                   />

@@ -3,8 +3,9 @@ import { Link } from '../../router.js';
 import { ROUTES } from '../../routes.js';
 import { useSession } from '../../session.js';
 import { PageTitle } from '../../components/ui.js';
+import { HeadlineFigures } from '../dashboard/Headline.js';
 
-/** Who I am, on which units, and the pages my roles open. */
+/** How my area is doing, who I am, on which units, and the pages my roles open. */
 export function HomePage() {
   const w = useWords();
   const { info, can } = useSession();
@@ -12,6 +13,8 @@ export function HomePage() {
   return (
     <section>
       <PageTitle title={w.t('navHome')}>{w.t('homeTitle', { name: info.user.displayName })}</PageTitle>
+      {/* What a supervisor opens the app for first: how their centre is doing. */}
+      {can('dashboard.read') && <HeadlineFigures />}
       <h2>{w.t('homeRoles')}</h2>
       {info.grants.length === 0 ? (
         <p class="notice">{w.t('homeNoRoles')}</p>
