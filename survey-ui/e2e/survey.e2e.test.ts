@@ -265,6 +265,25 @@ describe('citizen survey page', () => {
     expect(await page.evaluate(() => document.documentElement.className)).toContain('text-large');
   });
 
+  it('keeps the chosen language across a reload, like text size and contrast, on the start screen and mid-survey', async () => {
+    const { page } = await phone();
+    await page.goto(surveyUrl(server.surveyCode));
+    await page.getByRole('button', { name: 'English' }).click();
+    await heading(page, 'Satisfaction survey');
+    await page.reload();
+    await heading(page, 'Satisfaction survey');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('input[name="QUAY.1"][value="4"]').check();
+    await page.reload();
+    await page.getByText('Step 1 of 3').waitFor();
+    expect(await page.locator('input[name="QUAY.1"][value="4"]').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.reload();
+    await page.getByText('Bước 1/3').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('vi');
+  });
+
   it('offline during submit: says the answers are kept, sends them when back online, stores exactly one response', async () => {
     const { context, page } = await phone();
     await page.goto(surveyUrl(server.surveyCode));
