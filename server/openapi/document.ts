@@ -5,6 +5,8 @@ import { instrumentId } from '../../schema/instrument.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
+import { DEMO_INVITATION_TOKEN, DEMO_SURVEY_CODE, DEMO_SURVEY_POINT_UNIT_CODE } from '../seed/demo-data.js';
+import { adminSecuritySchemes, SURVEY_POINT_TAG, surveyPointPaths, surveyPointSchemas } from './survey-points.js';
 
 type Json = { [key: string]: unknown };
 
@@ -16,9 +18,9 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-/** A fixed, well-formed token so the document is the same on every start. */
-export const EXAMPLE_TOKEN = 'Qm9uIGRlIGtoYW8gc2F0IC0gdmkgZHUgbWluaCBob2E';
-export const EXAMPLE_SURVEY_CODE = 'k7mq3xw9pa';
+/** Fixed, so the document is the same on every start, and the demo's own (its Q1 counter, one of its invitations). */
+export const EXAMPLE_TOKEN = DEMO_INVITATION_TOKEN;
+export const EXAMPLE_SURVEY_CODE = DEMO_SURVEY_CODE;
 
 export const EXAMPLE_INVITATION_INPUT = {
   dossierCode: 'H96.31942-261120-0001',
@@ -31,9 +33,9 @@ export const EXAMPLE_INVITATION_INPUT = {
 const EXAMPLE_INVITATION_FULL = {
   ...EXAMPLE_INVITATION_INPUT,
   dossierCode: 'H96.31942-261120-0002',
-  unitCode: '31942-TT',
+  unitCode: DEMO_SURVEY_POINT_UNIT_CODE,
   procedureCode: '1.001193',
-  staffCode: 'CB07',
+  staffCode: 'CB0041',
   returnedAt: '2026-11-24T15:10:00+07:00',
 } satisfies z.input<typeof InvitationInput>;
 
@@ -70,7 +72,7 @@ const json = (schema: Json, examples: Record<string, { summary?: string; value: 
  * two calls the survey page makes (anyone can build their own kiosk or portal form on them). Every
  * schema is generated from the zod schema that the server itself validates with, so they cannot drift.
  */
-export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
+export async function openApiDocument(publicBaseUrl: string, options: { sessionCookie?: string } = {}): Promise<Json> {
   const link = surveyUrl(publicBaseUrl, EXAMPLE_TOKEN);
   const issued: InvitationIssued = {
     id: 'x3kq8m2v7wz4p9ta',
@@ -111,6 +113,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
     tags: [
       { name: 'invitations', description: 'Single-use survey links per dossier (API key)' },
       { name: 'survey', description: 'What the citizen survey page calls (public)' },
+      SURVEY_POINT_TAG,
     ],
     paths: {
       '/api/v1/invitations': {
@@ -189,6 +192,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
           },
         },
       },
+      ...surveyPointPaths(publicBaseUrl, errorResponse),
     },
     components: {
       securitySchemes: {
@@ -197,6 +201,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
           scheme: 'bearer',
           description: 'An API key created in the admin pages for one unit (starts with sipas_). Send Authorization: Bearer <key>.',
         },
+        ...adminSecuritySchemes(options.sessionCookie ?? 'sipas_session'),
       },
       schemas: {
         InvitationInput: schemaOf(InvitationInput, 'input'),
@@ -205,6 +210,7 @@ export async function openApiDocument(publicBaseUrl: string): Promise<Json> {
         SurveyResponseInput: schemaOf(SurveyResponseInput, 'input'),
         SubmitResult: schemaOf(SubmitResult, 'output'),
         ErrorBody: schemaOf(ErrorBody, 'output'),
+        ...surveyPointSchemas(schemaOf),
       },
     },
   };

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
+import { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { insertApiKey } from '../apikeys/keys.js';
 import { EXAMPLE_RESPONSE } from './document.js';
@@ -13,7 +14,8 @@ import { makeTestApp, type TestContext } from '../testing/harness.js';
 
 type Json = Record<string, unknown>;
 interface MediaType {
-  schema: { $ref: string };
+  /** A component, or an array of one (a list reply). */
+  schema: { $ref: string } | { type: 'array'; items: { $ref: string } };
   examples: Record<string, { value: unknown }>;
 }
 
@@ -29,6 +31,9 @@ const ZOD_BY_COMPONENT = {
   SurveyResponseInput,
   SubmitResult,
   ErrorBody,
+  SurveyPointView,
+  SurveyPointCreate: CreateSurveyPointInput,
+  SurveyPointUpdate: UpdateSurveyPointInput,
 } as const;
 
 function componentName(ref: string): keyof typeof ZOD_BY_COMPONENT {
@@ -50,7 +55,9 @@ function mediaTypes(): { where: string; media: MediaType }[] {
       const body = op.requestBody as { content: Record<string, MediaType> } | undefined;
       if (body) out.push({ where: `${method} ${path} request`, media: body.content['application/json']! });
       for (const [status, res] of Object.entries(op.responses as Record<string, { content?: Record<string, MediaType> }>)) {
-        if (res.content) out.push({ where: `${method} ${path} ${status}`, media: res.content['application/json']! });
+        // QR images and poster pages are files, not JSON.
+        const media = res.content?.['application/json'];
+        if (media) out.push({ where: `${method} ${path} ${status}`, media });
       }
     }
   }
@@ -76,7 +83,18 @@ describe('GET /api/openapi.json', () => {
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
-    expect(Object.keys(doc.paths as Json).sort()).toEqual(['/api/responses', '/api/survey/{code}', '/api/v1/invitations']);
+    expect(Object.keys(doc.paths as Json).sort()).toEqual([
+      '/api/admin/survey-points',
+      '/api/admin/survey-points/posters',
+      '/api/admin/survey-points/{id}',
+      '/api/admin/survey-points/{id}/poster',
+      '/api/admin/survey-points/{id}/qr.png',
+      '/api/admin/survey-points/{id}/qr.svg',
+      '/api/admin/survey-points/{id}/rotate',
+      '/api/responses',
+      '/api/survey/{code}',
+      '/api/v1/invitations',
+    ]);
   });
 
   it('has examples that both the published JSON Schema and the zod schema the server parses with accept', () => {
@@ -85,10 +103,14 @@ describe('GET /api/openapi.json', () => {
     const seen = mediaTypes();
     expect(seen.length).toBeGreaterThan(10);
     for (const { where, media } of seen) {
-      const name = componentName(media.schema.$ref);
+      const list = 'items' in media.schema;
+      const name = componentName('items' in media.schema ? media.schema.items.$ref : media.schema.$ref);
       for (const [label, example] of Object.entries(media.examples)) {
-        expect([where, label, conformsToDocument(name, example.value)]).toEqual([where, label, true]);
-        expect([where, label, ZOD_BY_COMPONENT[name].safeParse(example.value).success]).toEqual([where, label, true]);
+        const values = list ? (example.value as unknown[]) : [example.value];
+        for (const value of values) {
+          expect([where, label, conformsToDocument(name, value)]).toEqual([where, label, true]);
+          expect([where, label, ZOD_BY_COMPONENT[name].safeParse(value).success]).toEqual([where, label, true]);
+        }
       }
     }
   });

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { sessionCookieName } from '../auth/sessions.js';
 import type { Deps } from '../deps.js';
 import { openApiDocument } from './document.js';
 
@@ -6,7 +7,7 @@ import { openApiDocument } from './document.js';
 export function openApiRoutes(deps: Deps) {
   let document: Promise<Record<string, unknown>> | undefined;
   return new Hono().get('/openapi.json', async (c) => {
-    document ??= openApiDocument(deps.config.publicBaseUrl).catch((err: unknown) => {
+    document ??= openApiDocument(deps.config.publicBaseUrl, { sessionCookie: sessionCookieName(deps.config) }).catch((err: unknown) => {
       document = undefined;
       throw err;
     });

@@ -5,6 +5,16 @@
  */
 export const DEMO_PROVINCE = { code: '96', name: 'Tỉnh Cà Mau' };
 
+/**
+ * Fixed in the demo so the OpenAPI document's examples work on it as printed: the Giá Rai centre
+ * (the one the demo API key and supervisor belong to), the survey code of its counter Q1 (the
+ * `Survey:` link `npm start` prints), and the token of one invitation issued there. Every other
+ * code and token is random, as in real use.
+ */
+export const DEMO_SURVEY_POINT_UNIT_CODE = '31942-TTPVHCC';
+export const DEMO_SURVEY_CODE = 'k7mq3xw9pa';
+export const DEMO_INVITATION_TOKEN = 'Qm9uIGRlIGtoYW8gc2F0IC0gdmkgZHUgbWluaCBob2E';
+
 export const DEMO_PROVINCIAL_CENTRE = {
   code: '96-TTPVHCC',
   name: 'Trung tâm Phục vụ hành chính công tỉnh Cà Mau',

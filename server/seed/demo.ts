@@ -11,6 +11,8 @@ import {
   DEMO_PROCEDURES,
   DEMO_PROVINCE,
   DEMO_PROVINCIAL_CENTRE,
+  DEMO_SURVEY_CODE,
+  DEMO_SURVEY_POINT_UNIT_CODE,
   NEGATIVE_COMMENTS,
   NEUTRAL_COMMENTS,
   POSITIVE_COMMENTS,
@@ -104,7 +106,7 @@ export async function seedReference(deps: Deps): Promise<DemoReference> {
           staffIds.push(id);
         }
         const surveyPointId = newId();
-        const surveyCode = newSurveyCode();
+        const surveyCode = spec.code === DEMO_SURVEY_POINT_UNIT_CODE && counterSpec.code === 'Q1' ? DEMO_SURVEY_CODE : newSurveyCode();
         await tx
           .insertInto('survey_points')
           .values({ id: surveyPointId, code: surveyCode, unit_id: spec.unit.id, counter_id: counterId, instrument_id: DEMO_INSTRUMENT_ID, status: 'open', ...stamp })
