@@ -14,7 +14,7 @@ import { silentLogger } from './log.js';
 import { startServer, type RunningServer } from './main.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { aResponse, aSite, type TestSite } from './testing/builders.js';
-import { tempDir, testConfig } from './testing/harness.js';
+import { makeTestApp, tempDir, testConfig } from './testing/harness.js';
 import { parsePrometheusText, sampleValue } from './testing/prometheus.js';
 
 /** GET /readyz and GET /metrics on a real SQLite file: the readiness checks and the Prometheus figures. */
@@ -80,6 +80,17 @@ describe('GET /readyz', () => {
       seed.exec('ROLLBACK');
     } finally {
       seed.close();
+    }
+  });
+
+  it('is ready on a migrated database of the engine under test (SQLite, or PostgreSQL under test:pg)', async () => {
+    const t = await makeTestApp();
+    try {
+      const res = await t.app.request('/readyz');
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ready' });
+    } finally {
+      await t.cleanup();
     }
   });
 
