@@ -31,6 +31,8 @@ function refuse(c: Context, retryAfterSeconds: number) {
 export function authRoutes(deps: Deps) {
   const limit = deps.config.bodyLimitBytes;
   const anyStep = requireSession(deps, { allowPending: ['second_factor', 'password_change', 'totp_enrolment'] });
+  // Only the password is proven at the second-factor step: not enough to sign the owner out everywhere.
+  const pastSecondFactor = requireSession(deps, { allowPending: ['password_change', 'totp_enrolment'] });
   const secondFactorStep = requireSession(deps, { allowPending: ['second_factor'] });
   const passwordStep = requireSession(deps, { allowPending: ['password_change'] });
   const enrolmentStep = requireSession(deps, { allowPending: ['totp_enrolment'] });
@@ -62,7 +64,7 @@ export function authRoutes(deps: Deps) {
       clearSessionCookie(c, deps.config);
       return c.json({ ok: true });
     })
-    .post('/logout-all', anyStep, async (c) => {
+    .post('/logout-all', pastSecondFactor, async (c) => {
       const revoked = await signOutEverywhere(deps, c.get('actor'));
       clearSessionCookie(c, deps.config);
       return c.json({ ok: true, revokedSessions: revoked });

@@ -193,6 +193,7 @@ describe('signing in with TOTP', () => {
     await fails(await call(half, 'GET', '/api/admin/users'), 403, 'second_factor_required');
     await fails(await call(half, 'POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'something-else-long' }), 403, 'second_factor_required');
     await fails(await call(half, 'POST', '/api/auth/totp/setup'), 403, 'second_factor_required');
+    await fails(await call(half, 'POST', '/api/auth/logout-all'), 403, 'second_factor_required');
     const code = await codeAt(secret);
     await fails(await call(half, 'POST', '/api/auth/second-factor', { code: code === '123456' ? '654321' : '123456' }), 400, 'validation_failed');
     const done = await call(half, 'POST', '/api/auth/second-factor', { code });
