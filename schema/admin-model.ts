@@ -86,7 +86,6 @@ export const IMPORT_ERROR_CODES = [
   'parent_not_found',
   'out_of_scope',
   'conflict',
-  'too_many_rows',
 ] as const;
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number];
 

@@ -230,7 +230,9 @@ export const ImportResult = z.object({
   created: z.number().int(),
   updated: z.number().int(),
   unchanged: z.number().int(),
-  /** Every bad row; when non-empty nothing was (or would be) imported. */
+  /** How many errors the file has; when not 0 nothing was (or would be) imported. */
+  errorCount: z.number().int(),
+  /** The errors, first by row: all of them, or the first 500 when there are more. */
   errors: z.array(ImportRowError),
   /** The first rows as they would be applied, for the preview table. */
   rows: z.array(ImportPreviewRow),

@@ -104,7 +104,6 @@ export const RESPONSE_IMPORT_ERRORS = [
   'file_unreadable',
   'missing_column',
   'unknown_column',
-  'too_many_rows',
   'required',
   'invalid_value',
   'invalid_date',
@@ -149,7 +148,9 @@ export const ResponseImportResult = z.object({
   imported: z.number().int(),
   duplicates: z.number().int(),
   skipped: z.number().int(),
-  /** Every bad row; when non-empty nothing was (or would be) imported. */
+  /** How many errors the file has; when not 0 nothing was (or would be) imported. */
+  errorCount: z.number().int(),
+  /** The errors, first by row: all of them, or the first 500 when there are more. */
   errors: z.array(ResponseImportError),
   /** The first rows as they would be stored. */
   rows: z.array(ResponseImportPreviewRow),

@@ -183,4 +183,32 @@ describe('a system administrator', () => {
     expect(row<{ n: number }>('select count(*) as n from procedures').n).toBe(before + 2);
     expect(errors).toEqual([]);
   });
+
+  it('says why a file past the upload bounds is refused, and how many errors a long list leaves out (issue #21)', async () => {
+    const province = row<{ id: string }>("select id from units where kind = 'province' and code = '96'");
+    const { page, errors } = await newPage();
+    const admin = account('admin');
+    await signInThroughPage(page, admin.username, admin.password);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT).toContain('Xin chào');
+    await page.goto(`${server.url}/admin/import?unitId=${province.id}`);
+    await page.getByLabel('Loại danh mục').selectOption('counters');
+    await page.getByLabel('Nhập vào đơn vị').selectOption(province.id);
+
+    const wide = path.join(SHOTS, 'e2e-counters-wide.csv');
+    writeFileSync(wide, `unit_code,code,name,${Array.from({ length: 300 }, (_, i) => `extra${i}`).join(',')}\n`);
+    await page.locator('input[type=file]').setInputFiles(wide);
+    await page.getByRole('button', { name: 'Xem trước' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent(), WAIT).toContain('Dòng 1 có dữ liệu ở cột thứ 201: tệp nhập có tối đa 200 cột');
+    await page.screenshot({ path: `${SHOTS}/admin-import-too-wide-1280.png`, fullPage: true });
+
+    const wrong = path.join(SHOTS, 'e2e-counters-wrong.csv');
+    writeFileSync(wrong, ['unit_code,code,name', ...Array.from({ length: 700 }, (_, i) => `,bad code ${i},Quầy ${i}`)].join('\n'));
+    await page.locator('input[type=file]').setInputFiles(wrong);
+    await page.getByRole('button', { name: 'Xem trước' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent(), WAIT).toContain('Có 1.400 lỗi');
+    await expect.poll(() => page.getByText('… và 900 lỗi nữa không liệt kê ở đây').count(), WAIT).toBe(1);
+    expect(await page.locator('table tbody tr').count()).toBe(500);
+    await page.screenshot({ path: `${SHOTS}/admin-import-error-list-cut-1280.png` });
+    expect(errors).toEqual([]);
+  });
 });

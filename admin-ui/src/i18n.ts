@@ -129,6 +129,7 @@ const vi = {
   commit: 'Nhập dữ liệu',
   importRows: '{n} dòng: {created} thêm mới, {updated} cập nhật, {unchanged} không đổi',
   importErrors: 'Có {n} lỗi. Sửa tệp rồi xem trước lại; chưa có dòng nào được nhập.',
+  errorsNotListed: '… và {n} lỗi nữa không liệt kê ở đây. Sửa các lỗi trên rồi kiểm tra lại tệp để thấy tiếp.',
   importDone: 'Đã nhập: {created} thêm mới, {updated} cập nhật.',
   importOk: 'Tệp hợp lệ. Bấm “Nhập dữ liệu” để ghi.',
   row: 'Dòng',
@@ -367,6 +368,7 @@ const en: Record<Key, string> = {
   commit: 'Import',
   importRows: '{n} rows: {created} new, {updated} updated, {unchanged} unchanged',
   importErrors: '{n} errors. Fix the file and preview again; nothing has been imported.',
+  errorsNotListed: '… and {n} more errors not listed here. Fix the ones above and check the file again to see the rest.',
   importDone: 'Imported: {created} new, {updated} updated.',
   importOk: 'The file is valid. Press “Import” to write it.',
   row: 'Row',
@@ -492,7 +494,6 @@ const IMPORT_REASON: Record<Lang, Record<ImportErrorCode, string>> = {
     parent_not_found: 'Không tìm thấy cấp trên',
     out_of_scope: 'Ngoài đơn vị được chọn',
     conflict: 'Xung đột với dữ liệu hiện có',
-    too_many_rows: 'Quá nhiều dòng',
   },
   en: {
     file_unreadable: 'File unreadable',
@@ -506,7 +507,6 @@ const IMPORT_REASON: Record<Lang, Record<ImportErrorCode, string>> = {
     parent_not_found: 'Parent not found',
     out_of_scope: 'Outside the chosen unit',
     conflict: 'Conflicts with existing data',
-    too_many_rows: 'Too many rows',
   },
 };
 

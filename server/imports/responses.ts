@@ -22,7 +22,7 @@ import type { PreparedResponse } from '../intake/prepare.js';
 import { writeBatch } from '../intake/store.js';
 import { vnLocalParts } from '../time.js';
 import { normaliseHeader } from '../units/import-file.js';
-import { readTable, type Table } from './table.js';
+import { MAX_LISTED_ERRORS, readTable, type Table } from './table.js';
 import { subtreeCondition } from '../db/like.js';
 import { storableText } from '../intake/prepare.js';
 
@@ -34,6 +34,7 @@ import { storableText } from '../intake/prepare.js';
  * importing the same file again adds nothing.
  */
 
+/** Data rows per file: more is refused with a 413 while reading. */
 export const MAX_IMPORT_ROWS = 100_000;
 const PREVIEW_ROWS = 100;
 const WRITE_CHUNK = 2000;
@@ -185,15 +186,22 @@ interface PlannedRow {
 }
 
 interface Plan {
+  /** The first MAX_LISTED_ERRORS errors, and how many there are in all. */
   errors: ResponseImportError[];
+  errorCount: number;
   rows: PlannedRow[];
 }
 
+/** Row errors in row order: every one counted, the first MAX_LISTED_ERRORS kept (a file can have one in every cell). */
 class RowChecker {
   readonly errors: ResponseImportError[] = [];
+  count = 0;
   constructor(private readonly header: string[]) {}
   add(row: number, at: number | undefined, fallback: string, code: ResponseImportErrorCode, message: string): void {
-    this.errors.push({ row, column: at === undefined ? fallback : restoreCell(this.header[at] ?? fallback), code, message });
+    this.count += 1;
+    if (this.errors.length < MAX_LISTED_ERRORS) {
+      this.errors.push({ row, column: at === undefined ? fallback : restoreCell(this.header[at] ?? fallback), code, message });
+    }
   }
 }
 
@@ -211,10 +219,8 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
   const db = deps.db.kysely;
   const fileErrors: ResponseImportError[] = [];
   const layout = readLayout(table.header, fileErrors);
-  if (fileErrors.length) return { errors: fileErrors, rows: [] };
-  if (table.rows.length > MAX_IMPORT_ROWS) {
-    return { errors: [{ row: 0, column: '', code: 'too_many_rows', message: `Tối đa ${MAX_IMPORT_ROWS} dòng mỗi tệp; hãy chia nhỏ tệp` }], rows: [] };
-  }
+  // At most a few per header cell, and the header has at most MAX_COLUMNS of them.
+  if (fileErrors.length) return { errors: fileErrors.slice(0, MAX_LISTED_ERRORS), errorCount: fileErrors.length, rows: [] };
   const catalogue = await loadCatalogue(db, root);
   const check = new RowChecker(table.header);
   const today = vnLocalParts(deps.clock.now()).day;
@@ -223,7 +229,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
   const planned: PlannedRow[] = [];
 
   for (const { row, cells } of table.rows) {
-    const errorsBefore = check.errors.length;
+    const errorsBefore = check.count;
     const at = (k: RawColumnKey) => layout.fixed[k];
     const text = (k: RawColumnKey) => {
       const i = at(k);
@@ -288,7 +294,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
           check.add(row, position, column, 'invalid_value', `"${raw}" không phải điểm từ 1 đến ${max}${item.allowNa ? ` hoặc ${NO_OPINION}` : ''}`);
         } else answers[code] = value;
       }
-      if (Object.keys(answers).length === 0 && check.errors.length === errorsBefore) {
+      if (Object.keys(answers).length === 0 && check.count === errorsBefore) {
         check.add(row, undefined, '', 'required', 'Phiếu không có câu trả lời nào');
       }
     }
@@ -317,7 +323,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
 
     const givenId = text('id').trim();
     if (givenId && !UUID.test(givenId)) fail('id', 'invalid_value', 'Mã phiếu phải là mã do hệ thống xuất ra (UUID); với phiếu giấy hãy để trống');
-    if (check.errors.length > errorsBefore || !unit || !instrument || !when || !pointId) continue;
+    if (check.count > errorsBefore || !unit || !instrument || !when || !pointId) continue;
 
     const counterCode = text('counter_code').trim() || null;
     let id = givenId.toLowerCase();
@@ -379,7 +385,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
       },
     });
   }
-  return { errors: check.errors, rows: planned };
+  return { errors: check.errors, errorCount: check.count, rows: planned };
 }
 
 async function existingIds(db: Db, ids: string[]): Promise<Set<string>> {
@@ -418,12 +424,12 @@ export async function importResponses(
   bytes: Uint8Array,
 ): Promise<ResponseImportResult> {
   const root = await assertUnitInScope(deps, actor, unitId, 'surveys.write');
-  const table = await readTable(bytes);
+  const table = await readTable(bytes, MAX_IMPORT_ROWS);
   const empty = { mode, rowCount: 0, imported: 0, duplicates: 0, skipped: 0, rows: [] };
-  if (typeof table === 'string') return { ...empty, errors: [{ row: 0, column: '', code: 'file_unreadable', message: table }] };
+  if (typeof table === 'string') return { ...empty, errorCount: 1, errors: [{ row: 0, column: '', code: 'file_unreadable', message: table }] };
   const plan = await planRows(deps, root, table);
   const rowCount = table.rows.length;
-  if (plan.errors.length) return { ...empty, rowCount, errors: plan.errors };
+  if (plan.errorCount) return { ...empty, rowCount, errorCount: plan.errorCount, errors: plan.errors };
 
   const stored = await existingIds(deps.db.kysely, plan.rows.map((r) => r.prepared.id));
   const action = (p: PlannedRow): ResponseImportPreviewRow['action'] => (p.skipped ? 'skipped' : stored.has(p.prepared.id) ? 'duplicate' : 'new');
@@ -434,6 +440,7 @@ export async function importResponses(
     imported: toWrite.length,
     duplicates: plan.rows.filter((p) => action(p) === 'duplicate').length,
     skipped: plan.rows.filter((p) => p.skipped).length,
+    errorCount: 0,
     errors: [],
     rows: plan.rows.slice(0, PREVIEW_ROWS).map((p) => previewRow(p, action(p))),
   };

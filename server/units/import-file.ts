@@ -12,6 +12,7 @@ export interface ParsedSheet {
   errors: ImportRowError[];
 }
 
+/** Data rows per file: more is refused with a 413 while reading. */
 export const MAX_IMPORT_ROWS = 20_000;
 
 /** "Mã TTHC" → "ma_tthc": headers are matched without case, diacritics or spacing. */
@@ -36,7 +37,7 @@ function unreadable(message: string): ParsedSheet {
  * keep their numbers, so row numbers match what people see in their spreadsheet.
  */
 export async function readSheet(kind: ImportKind, bytes: Uint8Array): Promise<ParsedSheet> {
-  const table = await readTable(bytes);
+  const table = await readTable(bytes, MAX_IMPORT_ROWS);
   if (typeof table === 'string') return unreadable(table);
   const header = table.header.map(normaliseHeader);
   const columns = IMPORT_COLUMNS[kind];
@@ -60,12 +61,6 @@ export async function readSheet(kind: ImportKind, bytes: Uint8Array): Promise<Pa
     const values: Record<string, string> = {};
     for (const [column, at] of Object.entries(positions)) values[column] = (cells[at] ?? '').trim();
     rows.push({ row, values });
-  }
-  if (rows.length > MAX_IMPORT_ROWS) {
-    return {
-      rows: [],
-      errors: [{ row: 0, column: '', code: 'too_many_rows', message: `At most ${MAX_IMPORT_ROWS} rows per file; split it` }],
-    };
   }
   return { rows, errors: [] };
 }

@@ -17,6 +17,7 @@ import { recordAudit, recordAuditMany, type AuditInput } from '../audit/record.j
 import type { Deps } from '../deps.js';
 import type { Db, UnitRow } from '../db/types.js';
 import { newId } from '../ids.js';
+import { MAX_LISTED_ERRORS } from '../imports/table.js';
 import { invalid } from './tree.js';
 import { normaliseHeader, readSheet, type SheetRow } from './import-file.js';
 import { counterView, procedureView, staffView, unitView, type CounterRow, type StaffRow } from './views.js';
@@ -375,7 +376,8 @@ async function apply(tx: Db, entries: PlanEntry[]): Promise<void> {
 
 function result(kind: ImportKind, mode: 'preview' | 'commit', rowCount: number, p: Plan): ImportResult {
   const count = (a: PlanEntry['action']) => p.entries.filter((e) => e.action === a).length;
-  const errors = [...p.errors].sort((a, b) => a.row - b.row || a.column.localeCompare(b.column));
+  // All of them are sorted (a file has at most MAX_IMPORT_ROWS rows of a few columns), so the ones listed are the first by row.
+  const errors = [...p.errors].sort((a, b) => a.row - b.row || a.column.localeCompare(b.column)).slice(0, MAX_LISTED_ERRORS);
   const rows: ImportPreviewRow[] = p.entries
     .slice()
     .sort((a, b) => a.row - b.row)
@@ -389,6 +391,7 @@ function result(kind: ImportKind, mode: 'preview' | 'commit', rowCount: number, 
     created: ok ? count('create') : 0,
     updated: ok ? count('update') : 0,
     unchanged: ok ? count('unchanged') : 0,
+    errorCount: p.errors.length,
     errors,
     rows: ok ? rows : [],
   };

@@ -8,8 +8,21 @@ export interface RowError<C extends string> {
   value?: string;
 }
 
-/** A dry run's row errors (row number, column, reason, and the value when known), as every import lists them. */
-export function RowErrorTable<C extends string>({ errors, title, reason }: { errors: readonly RowError<C>[]; title: string; reason: (code: C) => string }) {
+/**
+ * A dry run's row errors (row number, column, reason, and the value when known), as every import
+ * lists them. The server lists only the first ones of a long list; `total` counts them all.
+ */
+export function RowErrorTable<C extends string>({
+  errors,
+  total,
+  title,
+  reason,
+}: {
+  errors: readonly RowError<C>[];
+  total: number;
+  title: string;
+  reason: (code: C) => string;
+}) {
   const w = useWords();
   const withValues = errors.some((e) => e.value !== undefined);
   return (
@@ -45,6 +58,7 @@ export function RowErrorTable<C extends string>({ errors, title, reason }: { err
           </tbody>
         </table>
       </div>
+      {total > errors.length && <p class="muted small">{w.t('errorsNotListed', { n: w.int(total - errors.length) })}</p>}
     </>
   );
 }

@@ -156,7 +156,7 @@ function PaperImport({ options, x }: { options: ExportOptions; x: ExportWords })
           <button type="submit" class="primary" disabled={!file || !unitId || preview.busy}>
             {preview.busy ? x.t('checking') : x.t('preview')}
           </button>
-          {result && result.mode === 'preview' && result.errors.length === 0 && result.imported > 0 && (
+          {result && result.mode === 'preview' && result.errorCount === 0 && result.imported > 0 && (
             <button type="button" class="primary" disabled={commit.busy} onClick={() => commit.submit()}>
               {commit.busy ? x.t('importing') : x.t('commit')}
             </button>
@@ -172,10 +172,10 @@ function PaperImport({ options, x }: { options: ExportOptions; x: ExportWords })
 function ImportReport({ result, x }: { result: ResponseImportResult; x: ExportWords }) {
   const w = useWords();
   const counts = { n: w.int(result.rowCount), imported: w.int(result.imported), duplicates: w.int(result.duplicates), skipped: w.int(result.skipped) };
-  if (result.errors.length > 0) {
+  if (result.errorCount > 0) {
     return (
       <div class="report">
-        <RowErrorTable errors={result.errors} title={x.t('errors', { n: w.int(result.errors.length) })} reason={x.reason} />
+        <RowErrorTable errors={result.errors} total={result.errorCount} title={x.t('errors', { n: w.int(result.errorCount) })} reason={x.reason} />
       </div>
     );
   }

@@ -89,7 +89,7 @@ export function ImportPage() {
           <button type="submit" class="primary" disabled={!file || !target || preview.busy}>
             {preview.busy ? w.t('loading') : w.t('preview')}
           </button>
-          {result && result.mode === 'preview' && result.errors.length === 0 && (
+          {result && result.mode === 'preview' && result.errorCount === 0 && (
             <button type="button" class="primary" disabled={commit.busy} onClick={commit.submit}>
               {commit.busy ? w.t('saving') : w.t('commit')}
             </button>
@@ -105,10 +105,10 @@ export function ImportPage() {
 function ImportReport({ result }: { result: ImportResult }) {
   const w = useWords();
   const counts = { n: w.int(result.rowCount), created: w.int(result.created), updated: w.int(result.updated), unchanged: w.int(result.unchanged) };
-  if (result.errors.length > 0) {
+  if (result.errorCount > 0) {
     return (
       <div class="report">
-        <RowErrorTable errors={result.errors} title={w.t('importErrors', { n: w.int(result.errors.length) })} reason={w.importReason} />
+        <RowErrorTable errors={result.errors} total={result.errorCount} title={w.t('importErrors', { n: w.int(result.errorCount) })} reason={w.importReason} />
       </div>
     );
   }
