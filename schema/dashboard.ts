@@ -146,8 +146,12 @@ export const ResolvedPeriod = z.object({
   at: z.string().nullable(),
   from: z.string(),
   to: z.string(),
-  /** The period compared against: the one before, of the same length. */
-  previous: z.object({ from: z.string(), to: z.string() }),
+  /** "Quý IV/2026 (đến 04/12/2026)": how reports name it. */
+  label: z.string(),
+  /** The period is still running and ends today. */
+  toDate: z.boolean(),
+  /** The period compared against: the one before, of the same kind and length (to the same point when to date). */
+  previous: z.object({ from: z.string(), to: z.string(), label: z.string() }),
 });
 export type ResolvedPeriod = z.infer<typeof ResolvedPeriod>;
 
@@ -183,7 +187,7 @@ export const ScoringView = z.object({
 export type ScoringView = z.infer<typeof ScoringView>;
 
 /** An instrument answered in the view; answers = every answer to its items (no opinion included). */
-export const InstrumentChoice = z.object({ id: z.string(), title: LocalizedText, answers: z.number().int() });
+export const InstrumentChoice = z.object({ id: z.string(), title: LocalizedText, responses: z.number().int() });
 export type InstrumentChoice = z.infer<typeof InstrumentChoice>;
 
 /** What every view answers besides its own rows: the resolved filter and how numbers are made. */
@@ -287,6 +291,8 @@ export type Trends = z.infer<typeof Trends>;
 export const RankingRow = z.object({
   rank: z.number().int().nullable(),
   unit: DashUnit,
+  /** Responses at the unit's own counters (level unit) or in the commune (level commune). */
+  responses: z.number().int(),
   score: Score,
   overall: Score,
   factors: z.record(z.string(), Score),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DashboardFilterShape, PeriodKind, checkPeriod } from './dashboard.js';
 import { CalendarDay } from './days.js';
 
 /** Exports (summary XLSX, raw CSV/XLSX, printable report) and the paper-form import: shared contracts. */
@@ -13,7 +14,7 @@ export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /** Which formats each export can be written in; the first is the default. */
 export const FORMATS_OF: Record<ExportKind, readonly ExportFormat[]> = {
-  summary: ['xlsx'],
+  summary: ['xlsx', 'csv'],
   raw: ['csv', 'xlsx'],
   report: ['html'],
 };
@@ -26,15 +27,16 @@ const UnitId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an i
  */
 export const ExportQuery = z
   .object({
-    unitId: UnitId.optional(),
-    from: CalendarDay.optional(),
-    to: CalendarDay.optional(),
-    /** Summary and report score one instrument (default: the one with the most responses); raw: only its rows. */
-    instrumentId: z.string().min(3).max(40).optional(),
+    ...DashboardFilterShape,
+    /** A month, quarter or year (with `at`), or custom days; without it, `from`/`to` if given, else the current quarter. */
+    period: PeriodKind.optional(),
     format: ExportFormat.optional(),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+  .superRefine((q, ctx) => {
+    if (q.period !== undefined) checkPeriod({ ...q, period: q.period }, ctx);
+    else if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+  });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
 /** A resolved reporting period, with its Vietnamese label ("Quý IV/2026", "Tháng 11/2026", "01/10/2026 – 15/11/2026"). */

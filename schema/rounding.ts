@@ -1,4 +1,4 @@
-import type { RoundingMode } from '../../schema/scoring.js';
+import type { RoundingMode } from './scoring.js';
 
 /**
  * The decimal digits of |value| at 15 significant digits, which is what a double means in decimal:

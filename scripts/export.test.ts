@@ -81,6 +81,13 @@ describe('npm run export', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['Tổng hợp', 'Trung tâm, chi nhánh', 'Phương pháp']);
     expect(workbook.getWorksheet('Tổng hợp')!.getCell(3, 2).value).toBe('31942-TTPVHCC');
 
+    const csv = path.join(outDir, 's.csv');
+    await exportCli(['summary', '--format', 'csv', '--out', csv]);
+    const rows = parse(readFileSync(csv, 'utf8'), { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 5)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Phạm vi', 'Số phiếu', 'Cấp chỉ số']);
+    expect(rows[1]!.slice(0, 3)).toEqual(['96', 'Tỉnh Cà Mau', 'Toàn bộ phạm vi']);
+    expect(rows.some((r) => r[6] === 'Chỉ số hài lòng chung')).toBe(true);
+
     const report = path.join(outDir, 'report.html');
     await exportCli(['report', '--unit', '96', '--format', 'html', '--out', report]);
     const page = readFileSync(report, 'utf8');
@@ -89,7 +96,7 @@ describe('npm run export', () => {
     expect(page).toContain('<style>');
     expect(page).toContain('@page');
     expect(page).not.toContain('/api/admin/exports/report.css');
-  }, 90_000);
+  }, 240_000);
 
   it('says what is wrong in one line and exits 1', async () => {
     const out = path.join(outDir, 'x');
@@ -99,14 +106,14 @@ describe('npm run export', () => {
       failing(['raw']),
       failing(['raw', '--unit', 'NOPE', '--out', out]),
       failing(['raw', '--from', '2026-02-30', '--out', out]),
-      failing(['summary', '--format', 'csv', '--out', out]),
+      failing(['report', '--format', 'csv', '--out', out]),
       failing(['raw', '--colour', 'red', '--out', out]),
     ]);
     expect(messages[0]).toMatch(/^Usage: npm run export/);
     expect(messages[1]).toMatch(/^--out <file> is required/);
     expect(messages[2]).toBe('No unit has the code NOPE');
     expect(messages[3]).toMatch(/^--from: /);
-    expect(messages[4]).toBe('The summary export is available as xlsx, not csv');
+    expect(messages[4]).toBe('The report export is available as html, not csv');
     expect(messages[5]).toMatch(/^Unknown option --colour/);
     expect(existsSync(path.join(outDir, 'x'))).toBe(false);
   }, 180_000);

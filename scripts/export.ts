@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ExportKind, ExportQuery } from '../schema/exports.js';
 import { runExport } from '../server/exports/run.js';
-import { CLI_CALLER, unitIdByCode } from '../server/exports/scope.js';
+import { CLI_CALLER } from '../server/exports/scope.js';
+import { unitIdByCode } from '../server/reporting/index.js';
 import { AppError } from '../server/http.js';
 import { fail, parseArgs, scriptDeps } from './cli.js';
 

@@ -235,6 +235,7 @@ const SAMPLES: Record<string, Sample> = {
 
   'GET /api/admin/exports/options': () => [{}],
   'GET /api/admin/exports/report.css': () => [{}],
+  'GET /api/admin/exports/report.js': () => [{}],
   'GET /api/admin/exports/:kind': (w) => [
     { path: '/api/admin/exports/summary?from=2026-11-01&to=2026-11-30' },
     { path: `/api/admin/exports/raw?format=csv&from=2026-11-01&to=2026-11-30&unitId=${w.centre.id}` },

@@ -10,7 +10,7 @@ import { silentLogger } from '../log.js';
 import { addDays } from '../time.js';
 import { DashboardFilter, RankingQuery } from '../../schema/dashboard.js';
 import { dashboardOverview } from './overview.js';
-import { addMonths, quarterOf } from './period.js';
+import { addMonths, quarterOf } from '../reporting/index.js';
 import { dashboardRanking } from './ranking.js';
 
 export interface Timing {

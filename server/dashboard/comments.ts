@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Dialect } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { likeContains } from '../units/views.js';
-import { itemLabel, setupView } from './context.js';
+import { itemLabel, resolvedPeriod, setupView } from './context.js';
 
 /** One answer inside responses.answers (JSON text), as an integer or null; the code is bound, never spliced. */
 function answerOf(dialect: Dialect, code: string): Expression<number | null> {
@@ -27,7 +27,7 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
   const unit = setup.context.unit;
   const labels: Record<string, LocalizedText> = {};
   for (const item of instrument?.definition.items ?? []) labels[item.code] = itemLabel(instrument!, item.code);
-  const empty: CommentPage = { period, unit, instrumentId: instrument?.id ?? null, items: [], total: 0, limit: query.limit, offset: query.offset, labels };
+  const empty: CommentPage = { period: resolvedPeriod(period), unit, instrumentId: instrument?.id ?? null, items: [], total: 0, limit: query.limit, offset: query.offset, labels };
   if (scope.unitIds.length === 0 || !instrument) return empty;
   const scored = instrument.definition.items.filter((i) => i.scale === 'scale5').map((i) => i.code);
   if (query.criterion !== undefined && !instrument.definition.items.some((i) => i.code === query.criterion)) return empty;
@@ -36,8 +36,8 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
   const base = db
     .selectFrom('responses as r')
     .where('r.unit_id', 'in', scope.unitIds)
-    .where('r.local_day', '>=', filter.from)
-    .where('r.local_day', '<=', filter.to)
+    .where('r.local_day', '>=', period.from)
+    .where('r.local_day', '<=', period.to)
     .where('r.comment', 'is not', null)
     .where('r.suspect', '=', 0)
     .where('r.instrument_id', '=', instrument.id)
@@ -92,5 +92,5 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
       comment: r.comment!,
     };
   });
-  return { period, unit, instrumentId: instrument.id, items, total: Number(countRow?.n ?? 0), limit: query.limit, offset: query.offset, labels };
+  return { period: resolvedPeriod(period), unit, instrumentId: instrument.id, items, total: Number(countRow?.n ?? 0), limit: query.limit, offset: query.offset, labels };
 }

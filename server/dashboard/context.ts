@@ -1,84 +1,69 @@
 import type { Instrument, LocalizedText } from '../../schema/instrument.js';
-import type { DashboardFilter, InstrumentChoice, ResolvedPeriod, Score, ScoreLevel, ViewContext } from '../../schema/dashboard.js';
-import type { CountsByItem, CriterionScore, FactorScore, OverallScore, PartScore, ScoreReport } from '../../schema/scoring.js';
+import type { DashboardFilter, DashUnit, ResolvedPeriod, Score, ScoreLevel, ViewContext } from '../../schema/dashboard.js';
+import type { CriterionScore, FactorScore, OverallScore, PartScore, ScoreReport } from '../../schema/scoring.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
-import { getInstrument, requireInstrument } from '../instruments/store.js';
+import {
+  chooseInstrument,
+  resolveFilter,
+  resolveReportPeriod,
+  resolveReportScope,
+  targetIndexFor,
+  type ReportPeriod,
+  type ReportScope,
+  type ResolvedFilter,
+  type ScopeUnit,
+} from '../reporting/index.js';
 import { vnLocalParts } from '../time.js';
-import { countsByUnit, type UnitCounts, type ViewFilter } from './counts.js';
-import { resolvePeriod } from './period.js';
-import { dashUnit, resolveScope, targetIndexFor, type ViewScope } from './scope.js';
 
-/** Everything a view needs before reading its own counts. */
+/** Everything a view needs before reading its own counts: resolved once by the reporting core. */
 export interface ViewSetup {
-  scope: ViewScope;
-  period: ResolvedPeriod;
-  /** The current period's filter for the count readers (with the chosen instrument). */
-  filter: ViewFilter;
+  scope: ReportScope;
+  period: ReportPeriod;
+  /** The dimension filters, the field resolved to its procedures. */
+  filter: ResolvedFilter;
   target: { target: number; source: 'province' | 'default' };
   instrument: Instrument | null;
-  /** The current period's counts per unit of the chosen instrument, by unit id. */
-  current: UnitCounts[];
   context: ViewContext;
-}
-
-/** Procedure ids of a field (lĩnh vực) in the provinces of the view. */
-async function procedureIdsOfField(deps: Deps, scope: ViewScope, field: string): Promise<string[]> {
-  const provinces = [...new Set(scope.units.map((u) => u.provinceId))];
-  if (provinces.length === 0) return [];
-  const rows = await deps.db.kysely
-    .selectFrom('procedures')
-    .select('id')
-    .where('field', '=', field)
-    .where('province_id', 'in', provinces)
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 export function today(deps: Pick<Deps, 'clock'>): string {
   return vnLocalParts(deps.clock.now()).day;
 }
 
-const answersIn = (counts: CountsByItem) => Object.values(counts).reduce((sum, c) => sum + c.reduce((a, b) => a + b, 0), 0);
+export const dashUnit = (u: ScopeUnit): DashUnit => ({ id: u.id, kind: u.kind, code: u.code, name: u.name });
+
+export const resolvedPeriod = (p: ReportPeriod): ResolvedPeriod => ({
+  kind: p.kind,
+  at: p.at,
+  from: p.from,
+  to: p.to,
+  label: p.label,
+  toDate: p.toDate,
+  previous: p.previous,
+});
 
 /**
- * Resolves scope, period, target and instrument for any dashboard view, and reads the current
- * period's counts once. The instrument is the one asked for, else the one with most answers in the
- * view; null when nothing was answered.
+ * Resolves scope, period, filters, target and questionnaire for any dashboard view (the
+ * questionnaire asked for, else the one with the most responses in the view).
  */
 export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter): Promise<ViewSetup> {
   const db = deps.db.kysely;
-  const scope = await resolveScope(db, actor, query.unitId);
-  const period = resolvePeriod(query, today(deps));
-  const filter: ViewFilter = {
-    from: period.from,
-    to: period.to,
-    counterId: query.counterId,
-    staffId: query.staffId,
-    procedureId: query.procedureId,
-    channel: query.channel,
-    ...(query.field !== undefined && { procedureIds: await procedureIdsOfField(deps, scope, query.field) }),
-  };
-  const [target, all] = await Promise.all([targetIndexFor(db, deps.config, scope.provinceId), countsByUnit(db, scope, filter)]);
-  const answers = new Map<string, number>();
-  for (const u of all) answers.set(u.instrumentId, (answers.get(u.instrumentId) ?? 0) + answersIn(u.counts));
-  const requested = query.instrumentId !== undefined ? await requireInstrument(db, query.instrumentId) : undefined;
-  const ranked = [...answers.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const instruments: InstrumentChoice[] = [];
-  for (const [id, n] of ranked) {
-    const instrument = await getInstrument(db, id);
-    if (instrument) instruments.push({ id, title: instrument.definition.title, answers: n });
-  }
-  if (requested && !answers.has(requested.id)) instruments.push({ id: requested.id, title: requested.definition.title, answers: 0 });
-  const instrument = requested ?? (instruments[0] ? ((await getInstrument(db, instruments[0].id)) ?? null) : null);
+  const scope = await resolveReportScope(db, actor, query.unitId, 'dashboard.read');
+  const period = resolveReportPeriod(query, today(deps));
+  const filter = await resolveFilter(db, scope, query);
+  const [target, { chosen, choices }] = await Promise.all([
+    targetIndexFor(db, deps.config, scope.provinceId),
+    chooseInstrument(db, scope, period, filter, query.instrumentId),
+  ]);
   const s = deps.config.scoring;
   const context: ViewContext = {
-    period,
+    period: resolvedPeriod(period),
     unit: scope.root ? dashUnit(scope.root) : null,
     target: target.target,
     targetSource: target.source,
-    instruments,
-    instrumentId: instrument?.id ?? null,
+    instruments: choices.map((c) => ({ id: c.id, title: c.instrument.definition.title, responses: c.responses })),
+    instrumentId: chosen?.id ?? null,
     scoring: {
       factorRollup: s.factorRollup,
       partRollup: s.partRollup,
@@ -89,15 +74,7 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
       lowNMin: s.lowNMin,
     },
   };
-  return {
-    scope,
-    period,
-    filter: { ...filter, instrumentId: instrument?.id },
-    target,
-    instrument,
-    current: all.filter((u) => u.instrumentId === instrument?.id),
-    context,
-  };
+  return { scope, period, filter, target, instrument: chosen, context };
 }
 
 /** The engine's numbers for one index, without the labels. */

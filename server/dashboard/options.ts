@@ -2,8 +2,8 @@ import type { DashboardOptions, OptionsQuery } from '../../schema/dashboard.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { listInstruments } from '../instruments/store.js';
-import { today } from './context.js';
-import { dashUnit, resolveScope } from './scope.js';
+import { resolveReportScope } from '../reporting/index.js';
+import { dashUnit, today } from './context.js';
 
 /**
  * What the filter bar offers in a scope: its units, counters, the staff and procedures that have
@@ -11,7 +11,7 @@ import { dashUnit, resolveScope } from './scope.js';
  */
 export async function dashboardOptions(deps: Deps, actor: Actor, query: OptionsQuery): Promise<DashboardOptions> {
   const db = deps.db.kysely;
-  const scope = await resolveScope(db, actor, query.unitId);
+  const scope = await resolveReportScope(db, actor, query.unitId, 'dashboard.read');
   const ids = scope.unitIds.length ? scope.unitIds : [''];
   const provinces = [...new Set(scope.units.map((u) => u.provinceId))];
   const provinceIds = provinces.length ? provinces : [''];

@@ -5,8 +5,8 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { scoreInstrument, scoreUnits } from '../scoring/index.js';
-import { OVERALL_CODE, OVERALL_LABEL, reportEntries, scoreOf, setupView } from './context.js';
-import { dashUnit, type ScopeUnit, type ViewScope } from './scope.js';
+import { scoreScope, type ReportScope, type ScopeUnit } from '../reporting/index.js';
+import { dashUnit, OVERALL_CODE, OVERALL_LABEL, reportEntries, scoreOf, setupView } from './context.js';
 
 /** The measures a ranking can sort by: overall, a factor, or a single item. */
 export function rankingMeasures(instrument: Instrument): Ranking['measures'] {
@@ -18,7 +18,7 @@ export function rankingMeasures(instrument: Instrument): Ranking['measures'] {
 }
 
 /** The unit a row stands for: the unit itself, or for level `commune` the commune above it (when in view). */
-function rowUnitOf(unit: ScopeUnit, scope: ViewScope, level: RankingQuery['level']): ScopeUnit {
+function rowUnitOf(unit: ScopeUnit, scope: ReportScope, level: RankingQuery['level']): ScopeUnit {
   if (level === 'unit') return unit;
   const ancestors = unit.path.split('/').filter(Boolean);
   for (const id of ancestors) {
@@ -48,13 +48,13 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
     ]);
   }
   const settings = deps.config.scoring;
-  const groups = new Map<string, { unit: ScopeUnit; children: CountsByItem[] }>();
-  for (const { unitId, counts } of setup.current) {
-    const unit = scope.byId.get(unitId);
-    if (!unit) continue;
+  const { own } = await scoreScope(deps, actor, scope, setup.period, setup.filter, instrument);
+  const groups = new Map<string, { unit: ScopeUnit; children: CountsByItem[]; responses: number }>();
+  for (const { unit, counts, responses } of own) {
     const rowUnit = rowUnitOf(unit, scope, query.level);
-    const group = groups.get(rowUnit.id) ?? { unit: rowUnit, children: [] };
+    const group = groups.get(rowUnit.id) ?? { unit: rowUnit, children: [], responses: 0 };
     group.children.push(counts);
+    group.responses += responses;
     groups.set(rowUnit.id, group);
   }
   let excluded = 0;
@@ -72,7 +72,7 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
     const factors: Record<string, Score> = {};
     for (const e of entries) if (e.level === 'factor') factors[e.code] = scoreOf(e.score);
     const unit: DashUnit = dashUnit(group.unit);
-    rows.push({ rank: null, unit, score, overall: pick(OVERALL_CODE), factors });
+    rows.push({ rank: null, unit, responses: group.responses, score, overall: pick(OVERALL_CODE), factors });
   }
   const byIndex = [...rows].sort((a, b) => compareNullable(a.score.index, b.score.index, -1));
   let previous: number | null | undefined;
@@ -86,7 +86,7 @@ export async function dashboardRanking(deps: Deps, actor: Actor, query: RankingQ
     index: (r) => r.score.index,
     lower: (r) => r.score.wilson?.lower ?? null,
     upper: (r) => r.score.wilson?.upper ?? null,
-    n: (r) => r.score.n,
+    n: (r) => r.responses,
     name: () => null,
   };
   rows.sort((a, b) =>

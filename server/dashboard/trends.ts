@@ -2,11 +2,10 @@ import type { Score, TrendPoint, Trends, TrendsQuery } from '../../schema/dashbo
 import type { CountsByItem } from '../../schema/scoring.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
-import { readHeat } from '../rollups/index.js';
+import { addMonths, lastDayOfMonth, monthOf, monthsBetween, quarterOf, scopeCountsFilter } from '../reporting/index.js';
+import { readHeat, readMonthUnitCounts, readResponseCounts } from '../rollups/index.js';
 import { scoreUnits, sumCountsByItem } from '../scoring/index.js';
-import { countsByMonthAndUnit, responsesIn } from './counts.js';
 import { reportEntries, scoreOf, setupView } from './context.js';
-import { addMonths, lastDayOfMonth, monthOf, monthsBetween, quarterOf } from './period.js';
 
 /** How many months a trend of a single month or quarter looks back over. */
 export const TREND_MONTHS = 12;
@@ -44,15 +43,21 @@ export async function dashboardTrends(deps: Deps, actor: Actor, query: TrendsQue
   const bucketOf = (month: string) => (query.interval === 'quarter' ? quarterOf(`${month}-01`) : month);
   if (!instrument) return { ...context, interval: query.interval, from, to, series: [], points: [], heat };
 
-  const windowFilter = { ...filter, from, to, instrumentId: instrument.id };
-  const byMonth = await countsByMonthAndUnit(db, scope, windowFilter);
+  const windowFilter = { ...scopeCountsFilter(scope, { from, to }, filter), instrumentId: instrument.id };
+  const [monthUnits, monthResponses] = await Promise.all([readMonthUnitCounts(db, windowFilter), readResponseCounts(db, { ...windowFilter, groupBy: 'month' })]);
+  const byMonth = new Map<string, Map<string, CountsByItem>>();
+  for (const g of monthUnits) {
+    if (!byMonth.has(g.key.month)) byMonth.set(g.key.month, new Map());
+    byMonth.get(g.key.month)!.set(g.key.unit_id, g.counts);
+  }
+  const responsesByMonth = new Map(monthResponses.map((r) => [r.group, r.n]));
   const buckets = new Map<string, { from: string; to: string; units: Map<string, CountsByItem[]>; responses: number }>();
   for (const month of months) {
     const key = bucketOf(month);
     const bucket = buckets.get(key) ?? { from: `${month}-01`, to: lastDayOfMonth(month), units: new Map(), responses: 0 };
     bucket.to = lastDayOfMonth(month);
     for (const [unitId, counts] of byMonth.get(month) ?? []) bucket.units.set(unitId, [...(bucket.units.get(unitId) ?? []), counts]);
-    bucket.responses += responsesIn([...(byMonth.get(month)?.values() ?? [])]);
+    bucket.responses += responsesByMonth.get(month) ?? 0;
     buckets.set(key, bucket);
   }
   const settings = deps.config.scoring;

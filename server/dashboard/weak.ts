@@ -5,9 +5,9 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/types.js';
 import { scoreInstrument, sumCountsByItem } from '../scoring/index.js';
-import { readFineGroups, type FineGroup } from './counts.js';
 import { itemLabel, scoreOf, setupView } from './context.js';
-import type { ViewScope } from './scope.js';
+import { scopeCountsFilter, type ReportScope } from '../reporting/index.js';
+import { readCountsByColumns, type ColumnGroupCounts } from '../rollups/index.js';
 
 /** When two cells hold the very same answers, the most specific description names the merged cell. */
 const SPECIFICITY: Record<WeakDimension, number> = {
@@ -26,7 +26,7 @@ interface Names {
   procedures: Map<string, { id: string; code: string; name: string; field: string }>;
 }
 
-async function loadNames(db: Db, scope: ViewScope, groups: FineGroup[]): Promise<Names> {
+async function loadNames(db: Db, scope: ReportScope, groups: ColumnGroupCounts[]): Promise<Names> {
   const ids = (column: 'counter_id' | 'staff_id' | 'procedure_id') => [...new Set(groups.map((g) => g.key[column]).filter((id) => id !== ''))];
   const counterIds = ids('counter_id');
   const staffIds = ids('staff_id');
@@ -57,7 +57,7 @@ interface Cell {
 }
 
 /** The cells of every dimension: each fine group falls into one cell per dimension it has a value for. */
-function cellsOf(groups: FineGroup[], scope: ViewScope, names: Names): Cell[] {
+function cellsOf(groups: ColumnGroupCounts[], scope: ReportScope, names: Names): Cell[] {
   const cells = new Map<string, Cell>();
   const add = (dimension: WeakDimension, key: string, where: () => WeakWhere, counts: CountsByItem) => {
     const id = `${dimension}\u0001${key}`;
@@ -133,7 +133,7 @@ export async function weakCriteria(deps: Deps, actor: Actor, query: WeakQuery): 
   const rule = { minN: settings.lowNMin, target, basis: 'wilson_upper' as const };
   if (!instrument) return { ...context, rule, total: 0, items: [] };
   const db = deps.db.kysely;
-  const groups = await readFineGroups(db, scope.unitIds, { ...filter, instrumentId: instrument.id }, [
+  const groups = await readCountsByColumns(db, { ...scopeCountsFilter(scope, setup.period, filter), instrumentId: instrument.id }, [
     'unit_id',
     'counter_id',
     'staff_id',

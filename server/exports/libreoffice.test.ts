@@ -91,7 +91,7 @@ describe.skipIf(!soffice)('summary XLSX in LibreOffice', () => {
   it('opens every sheet with its Vietnamese name and headers intact', () => {
     expect([...sheets.keys()].sort()).toEqual(['Cấp tỉnh', 'Cấp xã', 'Phương pháp', 'Trung tâm, chi nhánh', 'Tổng hợp'].sort());
     const centres = sheets.get('Trung tâm, chi nhánh')!;
-    expect(centres[0]!.slice(0, 4).map((c) => c.value)).toEqual(['STT', 'Mã đơn vị', 'Tên đơn vị', 'Trực thuộc']);
+    expect(centres[0]!.slice(0, 4).map((c) => c.value)).toEqual(['STT', 'Mã đơn vị', 'Tên đơn vị (gồm các đơn vị trực thuộc)', 'Trực thuộc']);
     expect(centres[0]![8]!.value).toBe('Chỉ số hài lòng chung');
     expect(centres.map((r) => r[2]!.value)).toContain('Chi nhánh Trung tâm Phục vụ hành chính công tỉnh Cà Mau tại Bạc Liêu');
     const method = new Map(sheets.get('Phương pháp')!.map((r) => [r[0]!.value, r[1]?.value]));
@@ -127,4 +127,32 @@ describe.skipIf(!soffice)('summary XLSX in LibreOffice', () => {
     }
     expect(checked).toBe(7 * measureDefs(quay).length);
   });
+});
+
+describe.skipIf(!soffice)('summary CSV in LibreOffice', () => {
+  it('opens as UTF-8 with its Vietnamese headers, names and numbers intact', async () => {
+    const csvApp = await anExportApp({ responses: 500 });
+    const csvDir = tempDir('sipas-lo-csv-');
+    try {
+      const res = await csvApp.t.app.request(`/api/admin/exports/summary?format=csv&from=${Q3.from}&to=${Q3.to}`, { headers: await csvApp.as('system_admin', null) });
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      const file = path.join(csvDir, 'summary.csv');
+      writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
+      const profile = path.join(csvDir, 'profile');
+      mkdirSync(profile);
+      // Read as UTF-8 comma-separated text (LibreOffice's headless import takes the charset as an option), saved as a spreadsheet, written back as CSV.
+      await run(soffice!, [`-env:UserInstallation=file://${profile}`, '--headless', '--infilter=CSV:44,34,76,1', '--convert-to', 'ods', '--outdir', path.join(csvDir, 'ods'), file], { timeout: 120_000 });
+      await run(soffice!, [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', CSV_FILTER, '--outdir', path.join(csvDir, 'back'), path.join(csvDir, 'ods', 'summary.ods')], { timeout: 120_000 });
+      const [back] = readdirSync(path.join(csvDir, 'back'));
+      const rows = readSheet(path.join(csvDir, 'back', back!));
+      expect(rows[0]!.slice(0, 5).map((c) => c.value)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Phạm vi', 'Số phiếu', 'Cấp chỉ số']);
+      expect(rows[1]!.slice(0, 3).map((c) => c.value)).toEqual(['96', 'Tỉnh Cà Mau', 'Toàn bộ phạm vi']);
+      const overall = rows.find((r) => r[6]?.value === 'Chỉ số hài lòng chung')!;
+      expect(overall[8]!.quoted).toBe(false);
+      expect(Number(overall[8]!.value)).toBeGreaterThan(0);
+    } finally {
+      await csvApp.t.cleanup();
+      rmSync(csvDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

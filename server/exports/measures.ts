@@ -25,6 +25,8 @@ export interface MeasureValue {
   flags: ReliabilityFlag[];
   /** Only for single items: satisfied answers. */
   x: number | null;
+  /** How the index was made (share, mean of criteria, …), as the engine names it. */
+  method: string;
 }
 
 const itemLabel = (item: Item) => item.short?.vi ?? item.text.vi;
@@ -48,7 +50,7 @@ export function measureDefs(instrument: Instrument): MeasureDef[] {
   ];
 }
 
-type Scored = Pick<CriterionScore, 'index' | 'n' | 'x' | 'minN' | 'wilson' | 'flags'>;
+type Scored = Pick<CriterionScore, 'index' | 'n' | 'x' | 'minN' | 'wilson' | 'flags' | 'method'>;
 
 function valueOf(s: Scored): MeasureValue {
   return {
@@ -58,6 +60,7 @@ function valueOf(s: Scored): MeasureValue {
     upper: s.wilson ? s.wilson.upper : null,
     flags: s.flags,
     x: s.x,
+    method: s.method,
   };
 }
 

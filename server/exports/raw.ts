@@ -10,7 +10,7 @@ import type { Db } from '../db/types.js';
 import { getInstrument } from '../instruments/store.js';
 import { addDays } from '../time.js';
 import { csvText, UTF8_BOM, xlsxCellText } from './cells.js';
-import { scopePathCondition, scopeUnitCondition, type ExportScope } from './scope.js';
+import { scopePathCondition, scopeUnitCondition, type ReportScope } from '../reporting/index.js';
 
 /**
  * The raw responses export: one row per response, read day by day with keyset pagination on
@@ -24,7 +24,7 @@ export const RAW_PAGE_SIZE = 2000;
 const XLSX_ROWS_PER_SHEET = 1_048_575;
 
 export interface RawExportPlan {
-  scope: Pick<ExportScope, 'paths'>;
+  scope: Pick<ReportScope, 'paths'>;
   from: string;
   to: string;
   instrumentId?: string | undefined;
@@ -92,7 +92,7 @@ export async function rawCriteria(db: Db, plan: RawExportPlan): Promise<string[]
   return codes;
 }
 
-async function loadLookups(db: Db, scope: Pick<ExportScope, 'paths'>): Promise<Lookups> {
+async function loadLookups(db: Db, scope: Pick<ReportScope, 'paths'>): Promise<Lookups> {
   const units = await db
     .selectFrom('units as u')
     .innerJoin('units as p', 'p.id', 'u.province_id')

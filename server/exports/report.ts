@@ -2,16 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { Period } from '../../schema/exports.js';
 import type { ScoreReport } from '../../schema/scoring.js';
 import type { ScoringSettings } from '../config.js';
 import type { Db } from '../db/types.js';
+import { formatChange, formatInterval } from '../../schema/display.js';
 import { compareScores, formatDecimal, formatIndex } from '../scoring/index.js';
 import { vnLocalParts } from '../time.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
-import { vnDate } from './period.js';
-import { scopeUnitCondition, type ExportScope } from './scope.js';
-import type { ScopeScores, UnitScore } from './scores.js';
+import { scopeUnitCondition, vnDate, type PeriodRange, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
 
 /**
  * The printable report "Báo cáo kết quả khảo sát mức độ hài lòng": an A4 HTML page laid out like a
@@ -24,6 +22,10 @@ import type { ScopeScores, UnitScore } from './scores.js';
 export const REPORT_CSS = readFileSync(path.join(import.meta.dirname, 'report.css'), 'utf8');
 export const REPORT_CSS_PATH = '/api/admin/exports/report.css';
 
+/** The print button's only behaviour; a file of its own, since the CSP forbids inline scripts. */
+export const REPORT_JS = "document.querySelector('.print-button')?.addEventListener('click', () => window.print());\n";
+export const REPORT_JS_PATH = '/api/admin/exports/report.js';
+
 export const REPORT_TITLE = 'Báo cáo kết quả khảo sát mức độ hài lòng';
 
 export interface ReportComment {
@@ -34,11 +36,11 @@ export interface ReportComment {
 }
 
 export interface ReportData {
-  scope: ExportScope;
+  scope: ReportScope;
   /** The province the scope lies in (for the heading and the place name), when there is one. */
   provinceName: string | null;
-  period: Period;
-  previous: Period;
+  period: ReportPeriod;
+  previous: PeriodRange;
   current: ScopeScores;
   before: ScopeScores;
   comments: ReportComment[];
@@ -54,7 +56,7 @@ const COMMENTS_SHOWN = 12;
  * A selection of comments for the report: the most recent ones, half of them from dissatisfied
  * citizens (any answer 1–2) when there are enough. Suspect responses are left out.
  */
-export async function selectComments(db: Db, scope: ExportScope, period: Period): Promise<ReportComment[]> {
+export async function selectComments(db: Db, scope: ReportScope, period: PeriodRange): Promise<ReportComment[]> {
   const rows = await db
     .selectFrom('responses as r')
     .innerJoin('units as u', 'u.id', 'r.unit_id')
@@ -97,18 +99,10 @@ function rateText(rate: number | null, settings: ScoringSettings): string {
   return rate === null ? '—' : `${formatDecimal(rate * 100, 1, settings.rounding, 'vi')}%`;
 }
 
-/** "+1,25" / "−0,40" percentage points, or "—". */
-function diffText(diff: number | null, settings: ScoringSettings): string {
-  if (diff === null) return '—';
-  const text = formatDecimal(Math.abs(diff), settings.decimals, settings.rounding, 'vi');
-  if (/^0(,0*)?$/.test(text)) return text;
-  return `${diff > 0 ? '+' : '−'}${text}`;
-}
+/** "+1,25 điểm %" / "−0,04 điểm" (points out of 10), or "—". */
+const diffText = (diff: number | null, settings: ScoringSettings) => formatChange(diff, settings, 'vi');
 
-function intervalText(lower: number | null, upper: number | null, settings: ScoringSettings): string {
-  if (lower === null || upper === null) return '—';
-  return `${formatDecimal(lower, settings.decimals, settings.rounding, 'vi')} – ${formatDecimal(upper, settings.decimals, settings.rounding, 'vi')}`;
-}
+const intervalText = (lower: number | null, upper: number | null, settings: ScoringSettings) => formatInterval(lower, upper, settings, 'vi');
 
 const isWeak = (index: number | null, target: number) => index !== null && index < target;
 
@@ -136,14 +130,16 @@ function factorChart(report: ScoreReport, defs: MeasureDef[], settings: ScoringS
       <text class="bar-value" x="${plotWidth + 8}" y="${top + labelHeight + 14}">${pct(v.index, settings)}</text>
     </g>`;
   });
+  // Ticks at quarters of the scale, labelled in the display unit (0–100% or 0–10 điểm).
   const ticks = [0, 25, 50, 75, 100].map(
-    (t) => html`<text class="tick" x="${x(t)}" y="${height - 4}" text-anchor="${t === 0 ? 'start' : t === 100 ? 'end' : 'middle'}">${t}%</text>`,
+    (t) =>
+      html`<text class="tick" x="${x(t)}" y="${height - 4}" text-anchor="${t === 0 ? 'start' : t === 100 ? 'end' : 'middle'}">${formatIndex(t, { ...settings, decimals: t % 50 === 0 || settings.display === 'percent' ? 0 : 1 }, 'vi')}</text>`,
   );
   return html`<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img"
     aria-label="Biểu đồ chỉ số hài lòng theo yếu tố">
     ${rows}
     <line class="target" x1="${targetX}" x2="${targetX}" y1="0" y2="${height - 18}"></line>
-    <text class="target-label" x="${targetX + 4}" y="${height - 18}">Mục tiêu ${target}%</text>
+    <text class="target-label" x="${targetX + 4}" y="${height - 18}">Mục tiêu ${pct(target, settings)}</text>
     ${ticks}
   </svg>`;
 }
@@ -151,7 +147,7 @@ function factorChart(report: ScoreReport, defs: MeasureDef[], settings: ScoringS
 function measureRows(data: ReportData, defs: MeasureDef[]) {
   const { settings, target } = data;
   return defs.map((def) => {
-    const v = measureValue(data.current.totalReport, def);
+    const v = measureValue(data.current.total.report, def);
     const weak = def.kind !== 'overall' && isWeak(v.index, target);
     return html`<tr class="${weak ? 'weak' : ''}">
       <td class="code">${def.code ?? ''}</td>
@@ -169,8 +165,8 @@ function measureRows(data: ReportData, defs: MeasureDef[]) {
 function comparisonRows(data: ReportData, defs: MeasureDef[]) {
   const { settings } = data;
   return defs.map((def) => {
-    const now = measureValue(data.current.totalReport, def);
-    const then = measureValue(data.before.totalReport, def);
+    const now = measureValue(data.current.total.report, def);
+    const then = measureValue(data.before.total.report, def);
     const diff = now.index !== null && then.index !== null ? now.index - then.index : null;
     const test = compareScores({ x: now.x, n: now.n }, { x: then.x, n: then.n });
     const trend = diff === null ? '' : diff > 0 ? 'up' : diff < 0 ? 'down' : '';
@@ -198,7 +194,7 @@ function rankingRows(data: ReportData) {
     const diff = u.report.overall.index !== null && before !== null ? u.report.overall.index - before : null;
     return html`<tr class="${isWeak(u.report.overall.index, data.target) ? 'weak' : ''}">
       <td class="center">${rank}</td>
-      <td>${u.unit.name}</td>
+      <td>${u.unit.name}${isWeak(u.report.overall.index, data.target) ? html` <span class="weak-mark">▼ Dưới mục tiêu</span>` : ''}</td>
       <td class="num">${count(u.responses)}</td>
       <td class="num">${pct(u.report.overall.index, settings)}</td>
       <td class="num">${diffText(diff, settings)}</td>
@@ -207,6 +203,12 @@ function rankingRows(data: ReportData) {
     </tr>`;
   };
   return { rows: [...ranked.map((u, i) => row(u, String(i + 1))), ...unranked.map((u) => row(u, '—'))], total: candidates.length };
+}
+
+/** "Quý IV/2026, từ ngày 01/10/2026 đến ngày 20/11/2026", or the days alone for a custom range: the period said once. */
+function periodLine(period: ReportPeriod): string {
+  const days = `từ ngày ${vnDate(period.from)} đến ngày ${vnDate(period.to)}`;
+  return period.kind === 'custom' ? days : `${period.label.replace(/ \(đến [^)]*\)$/, '')}, ${days}`;
 }
 
 /** "Cà Mau, ngày 20 tháng 11 năm 2026" */
@@ -230,33 +232,38 @@ function issuingBody(data: ReportData) {
 
 function summaryParagraph(data: ReportData) {
   const { settings } = data;
-  const now = data.current.totalReport.overall.index;
-  const then = data.before.totalReport.overall.index;
+  const now = data.current.total.report.overall.index;
+  const then = data.before.total.report.overall.index;
   const diff = now !== null && then !== null ? now - then : null;
   const trend =
     diff === null
       ? html`Kỳ trước (${data.previous.label}) chưa có đủ dữ liệu để so sánh.`
       : html`So với ${data.previous.label} (${pct(then, settings)}), chỉ số ${diff > 0 ? 'tăng' : diff < 0 ? 'giảm' : 'không đổi'}
-          ${diff === 0 ? '' : html`${formatDecimal(Math.abs(diff), settings.decimals, settings.rounding, 'vi')} điểm phần trăm`}.`;
-  const named = /^(Quý|Tháng|Năm|6 tháng)/.test(data.period.label);
+          ${diff === 0 ? '' : formatChange(Math.abs(diff), settings, 'vi').slice(1)}.`;
+  const named = data.period.kind !== 'custom';
   return html`<p>
     Trong ${named ? data.period.label.replace(/^\S+/, (w) => w.toLocaleLowerCase('vi')) : `kỳ từ ${vnDate(data.period.from)} đến ${vnDate(data.period.to)}`},
-    ${data.scope.name} đã nhận được <strong>${count(data.current.totalResponses)}</strong> phiếu khảo sát hợp lệ.
+    ${data.scope.name} đã nhận được <strong>${count(data.current.total.responses)}</strong> phiếu khảo sát hợp lệ.
     Chỉ số hài lòng chung đạt <strong>${pct(now, settings)}</strong>. ${trend}
   </p>`;
 }
 
-export function reportHtml(data: ReportData, stylesheet: { href: string } | { inline: string }): HtmlEscapedString | Promise<HtmlEscapedString> {
+/** Where the stylesheet and the print script come from: the server's files, or inline in a file kept on disk. */
+export type ReportAssets = { href: string; scriptSrc: string } | { inline: string; script: string };
+
+export function reportHtml(data: ReportData, assets: ReportAssets): HtmlEscapedString | Promise<HtmlEscapedString> {
   const { settings, current } = data;
   const defs = measureDefs(current.instrument);
   const factorDefs = defs.filter((d) => d.kind === 'overall' || d.kind === 'factor');
   const itemDefs = defs.filter((d) => d.kind !== 'overall' && d.kind !== 'factor');
-  const overall = current.totalReport.overall;
-  const weakCount = itemDefs.filter((d) => isWeak(measureValue(current.totalReport, d).index, data.target)).length;
+  const overall = current.total.report.overall;
+  const weakCount = itemDefs.filter((d) => isWeak(measureValue(current.total.report, d).index, data.target)).length;
+  const unscoredCount = itemDefs.filter((d) => measureValue(current.total.report, d).index === null).length;
   const ranking = rankingRows(data);
   const heading = issuingBody(data);
   const lowN = current.units.filter((u) => u.responses > 0 && u.report.overall.reliability === 'insufficient');
-  const css = 'href' in stylesheet ? html`<link rel="stylesheet" href="${stylesheet.href}" />` : html`<style>${raw(stylesheet.inline)}</style>`;
+  const css = 'href' in assets ? html`<link rel="stylesheet" href="${assets.href}" />` : html`<style>${raw(assets.inline)}</style>`;
+  const script = 'href' in assets ? html`<script src="${assets.scriptSrc}" defer></script>` : html`<script>${raw(assets.script)}</script>`;
 
   return html`<!doctype html>
 <html lang="vi">
@@ -266,6 +273,7 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
     <title>${REPORT_TITLE} — ${data.scope.name} — ${data.period.label}</title>
     <link rel="icon" href="data:," />
     ${css}
+    ${script}
   </head>
   <body>
     <main class="page">
@@ -286,7 +294,8 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
 
       <h1>${REPORT_TITLE}</h1>
       <p class="subtitle">của người dân, tổ chức đối với sự phục vụ của ${data.scope.name}</p>
-      <p class="period">Kỳ báo cáo: ${data.period.label} (từ ${vnDate(data.period.from)} đến ${vnDate(data.period.to)})</p>
+      <p class="period">Kỳ báo cáo: ${periodLine(data.period)}</p>
+      <p class="no-print actions"><button type="button" class="print-button">In / Lưu PDF</button></p>
 
       <section>
         <h2>I. Kết quả chung</h2>
@@ -296,21 +305,21 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
             <p class="figure-label">Chỉ số hài lòng chung</p>
           </div>
           <div class="figure">
-            <p class="figure-value">${count(current.totalResponses)}</p>
+            <p class="figure-value">${count(current.total.responses)}</p>
             <p class="figure-label">Phiếu khảo sát hợp lệ</p>
           </div>
           <div class="figure">
             <p class="figure-value">${diffText(
-              overall.index !== null && data.before.totalReport.overall.index !== null
-                ? overall.index - data.before.totalReport.overall.index
+              overall.index !== null && data.before.total.report.overall.index !== null
+                ? overall.index - data.before.total.report.overall.index
                 : null,
               settings,
             )}</p>
-            <p class="figure-label">Điểm % so với ${data.previous.label}</p>
+            <p class="figure-label">So với ${data.previous.label}</p>
           </div>
           <div class="figure">
-            <p class="figure-value">${rateText(current.totalRate.rate, settings)}</p>
-            <p class="figure-label">Tỷ lệ phản hồi phiếu mời${current.totalRate.issued ? ` (${count(current.totalRate.answered)}/${count(current.totalRate.issued)})` : ''}</p>
+            <p class="figure-value">${rateText(current.total.responseRate.rate, settings)}</p>
+            <p class="figure-label">Tỷ lệ phản hồi phiếu mời${current.total.responseRate.issued ? ` (${count(current.total.responseRate.answered)}/${count(current.total.responseRate.issued)})` : ''}</p>
           </div>
         </div>
         ${summaryParagraph(data)}
@@ -320,8 +329,8 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
       <section>
         <h2>II. Kết quả theo yếu tố</h2>
         <figure class="chart-block">
-          ${factorChart(current.totalReport, factorDefs, settings, data.target)}
-          <figcaption>Hình 1. Chỉ số hài lòng theo yếu tố, ${data.period.label} (đường đứt nét: mục tiêu ${data.target}%)</figcaption>
+          ${factorChart(current.total.report, factorDefs, settings, data.target)}
+          <figcaption>Hình 1. Chỉ số hài lòng theo yếu tố, ${data.period.label} (đường đứt nét: mục tiêu ${pct(data.target, settings)})</figcaption>
         </figure>
         <table class="data">
           <thead>
@@ -334,9 +343,13 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
       <section>
         <h2>III. Kết quả theo tiêu chí</h2>
         <p>
-          ${weakCount
-            ? html`Có <strong>${weakCount}</strong> tiêu chí có chỉ số dưới mục tiêu ${data.target}% (đánh dấu ▼), cần tập trung cải thiện.`
-            : html`Tất cả tiêu chí đều đạt mục tiêu ${data.target}%.`}
+          ${current.total.responses === 0
+            ? html`Chưa có phiếu khảo sát trong kỳ nên chưa đánh giá được tiêu chí nào so với mục tiêu ${pct(data.target, settings)}.`
+            : weakCount
+              ? html`Có <strong>${weakCount}</strong> tiêu chí có chỉ số dưới mục tiêu ${pct(data.target, settings)} (đánh dấu ▼), cần tập trung cải thiện.`
+              : unscoredCount
+                ? html`Các tiêu chí có dữ liệu đều đạt mục tiêu ${pct(data.target, settings)}; ${unscoredCount} tiêu chí chưa có câu trả lời hợp lệ.`
+                : html`Tất cả tiêu chí đều đạt mục tiêu ${pct(data.target, settings)}.`}
         </p>
         <table class="data">
           <thead>
@@ -349,7 +362,7 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
       <section>
         <h2>IV. So sánh với kỳ trước</h2>
         <p>Kỳ trước: ${data.previous.label} (từ ${vnDate(data.previous.from)} đến ${vnDate(data.previous.to)}),
-          ${count(data.before.totalResponses)} phiếu. Chênh lệch tính bằng điểm phần trăm; "có ý nghĩa" theo kiểm định hai tỷ lệ ở mức 95%.</p>
+          ${count(data.before.total.responses)} phiếu. Chênh lệch tính bằng ${settings.display === 'points10' ? 'điểm (thang 10)' : 'điểm phần trăm'}; "có ý nghĩa" theo kiểm định hai tỷ lệ ở mức 95%.</p>
         <table class="data">
           <thead>
             <tr><th>Nội dung</th><th>Kỳ này</th><th>Kỳ trước</th><th>Chênh lệch</th><th>Có ý nghĩa thống kê</th></tr>
@@ -391,7 +404,7 @@ export function reportHtml(data: ReportData, stylesheet: { href: string } | { in
         <ul class="method">
           <li>Bộ câu hỏi: ${current.instrument.id} – ${current.instrument.definition.title.vi}; phiên bản phương pháp ${current.instrument.definition.methodologyVersion}.</li>
           ${methodNotes(settings).map((n) => html`<li><strong>${n.label}:</strong> ${n.value}.</li>`)}
-          <li><strong>Cỡ mẫu:</strong> chỉ số chung tính từ ${count(current.totalResponses)} phiếu${overall.minN !== null
+          <li><strong>Cỡ mẫu:</strong> chỉ số chung tính từ ${count(current.total.responses)} phiếu${overall.minN !== null
               ? `; tiêu chí ít câu trả lời hợp lệ nhất có ${count(overall.minN)} câu trả lời`
               : ''}.
             ${lowN.length

@@ -3,7 +3,7 @@ import { ExportKind, ExportQuery } from '../../schema/exports.js';
 import { requirePermission, type AuthEnv } from '../auth/middleware.js';
 import type { Deps } from '../deps.js';
 import { parseQuery, parseWith } from '../http.js';
-import { REPORT_CSS } from './report.js';
+import { REPORT_CSS, REPORT_JS } from './report.js';
 import { exportOptions, runExport } from './run.js';
 
 /**
@@ -18,6 +18,7 @@ export function exportRoutes(deps: Deps) {
     .get('/report.css', run, (c) =>
       c.body(REPORT_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }),
     )
+    .get('/report.js', run, (c) => c.body(REPORT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
     .get('/:kind', run, async (c) => {
       const kind = parseWith(ExportKind, c.req.param('kind'), 'path');
       const query = parseQuery(c, ExportQuery);

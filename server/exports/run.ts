@@ -1,16 +1,24 @@
-import { FORMATS_OF, type ExportFormat, type ExportKind, type ExportOptions, type ExportQuery, type Period } from '../../schema/exports.js';
+import { FORMATS_OF, type ExportFormat, type ExportKind, type ExportOptions, type ExportQuery } from '../../schema/exports.js';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
-import { targetIndexFor } from '../dashboard/scope.js';
 import { AppError } from '../http.js';
-import { getInstrument, listInstruments } from '../instruments/store.js';
-import { previousPeriod, resolvePeriod } from './period.js';
+import { listInstruments, requireInstrument } from '../instruments/store.js';
+import {
+  chooseInstrument,
+  resolveFilter,
+  resolveReportPeriod,
+  resolveReportScope,
+  scoreScope,
+  targetIndexFor,
+  type ReportPeriod,
+  type ReportScope,
+} from '../reporting/index.js';
+import { vnLocalParts } from '../time.js';
 import { countRaw, rawCsvStream, rawXlsxStream, type RawExportPlan } from './raw.js';
-import { REPORT_CSS, REPORT_CSS_PATH, reportHtml, selectComments, type ReportData } from './report.js';
-import { resolveExportScope, type ExportCaller, type ExportScope } from './scope.js';
-import { dominantInstrument, scoreScope } from './scores.js';
-import { summaryWorkbook } from './summary.js';
+import { REPORT_CSS, REPORT_CSS_PATH, REPORT_JS, REPORT_JS_PATH, reportHtml, selectComments, type ReportData } from './report.js';
+import type { ExportCaller } from './scope.js';
+import { summaryCsv, summaryWorkbook } from './summary.js';
 
 /** One export as a file: what the route sends and the command line writes. */
 export interface ExportFile {
@@ -28,7 +36,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 const FILE_STEMS: Record<ExportKind, string> = { summary: 'sipas-tong-hop', raw: 'sipas-phieu-khao-sat', report: 'bao-cao-sipas' };
 
 /** ASCII file names (Content-Disposition and cron jobs alike): codes keep only letters, digits, dot and dash. */
-function fileName(kind: ExportKind, scope: ExportScope, period: Period, format: ExportFormat): string {
+function fileName(kind: ExportKind, scope: ReportScope, period: ReportPeriod, format: ExportFormat): string {
   const unit = scope.root ? scope.root.code.replace(/[^A-Za-z0-9.-]+/g, '_') : 'tat-ca';
   return `${FILE_STEMS[kind]}_${unit}_${period.from}_${period.to}.${format}`;
 }
@@ -42,17 +50,14 @@ export interface ExportRequest {
   standalone?: boolean;
 }
 
-async function checkInstrument(deps: Deps, id: string | undefined): Promise<void> {
-  if (id && !(await getInstrument(deps.db.kysely, id))) throw new AppError('not_found', 404, `No instrument ${id}`);
-}
-
-function filterText(scope: ExportScope, period: Period, instrumentId: string | undefined): string {
+function filterText(scope: ReportScope, period: ReportPeriod, instrumentId: string | undefined): string {
   return [`đơn vị: ${scope.name}${scope.root ? ` (${scope.root.code})` : ''}`, `từ ${period.from} đến ${period.to}`, instrumentId ? `bộ câu hỏi ${instrumentId}` : 'mọi bộ câu hỏi'].join('; ');
 }
 
 /**
- * Runs one export for a caller: resolves scope and period, records the export in the audit log
- * (before any data leaves, so an interrupted download is still on record), and builds the file.
+ * Runs one export for a caller: resolves scope, period, filters and questionnaire through the
+ * reporting core (as the dashboards do), records the export in the audit log (before any data
+ * leaves, so an interrupted download is still on record), and builds the file.
  */
 export async function runExport(deps: Deps, caller: ExportCaller, request: ExportRequest): Promise<ExportFile> {
   const { kind, query } = request;
@@ -60,11 +65,14 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
   if (!FORMATS_OF[kind].includes(format)) {
     throw new AppError('validation_failed', 400, `The ${kind} export is available as ${FORMATS_OF[kind].join(' or ')}, not ${format}`);
   }
-  await checkInstrument(deps, query.instrumentId);
   const db = deps.db.kysely;
-  const scope = await resolveExportScope(db, caller, query.unitId);
-  const period = resolvePeriod(deps.clock.now(), query.from, query.to);
-  const instrumentId = kind === 'raw' ? query.instrumentId : (query.instrumentId ?? (await dominantInstrument(deps, scope, period.from, period.to)));
+  if (query.instrumentId !== undefined) await requireInstrument(db, query.instrumentId);
+  const scope = await resolveReportScope(db, caller.actor, query.unitId, 'exports.run');
+  const period = resolveReportPeriod(query, vnLocalParts(deps.clock.now()).day);
+  const filter = await resolveFilter(db, scope, query);
+  const instrument = kind === 'raw' ? null : (await chooseInstrument(db, scope, period, filter, query.instrumentId)).chosen;
+  if (kind !== 'raw' && !instrument) throw new AppError('not_found', 404, 'Nothing to report: no questionnaire is used in this scope');
+  const instrumentId = kind === 'raw' ? query.instrumentId : instrument!.id;
   const rawPlan: RawExportPlan = { scope, from: period.from, to: period.to, instrumentId };
   const rows = kind === 'raw' ? await countRaw(deps.db, rawPlan) : null;
 
@@ -84,39 +92,33 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
   if (kind === 'raw') {
     return { ...file, body: format === 'csv' ? await rawCsvStream(deps.db, rawPlan) : await rawXlsxStream(deps.db, rawPlan) };
   }
-  const scores = await scoreScope(deps, caller, scope, period, instrumentId!);
+  const [scores, before] = await Promise.all([
+    scoreScope(deps, caller.actor, scope, period, filter, instrument!),
+    scoreScope(deps, caller.actor, scope, period.previous, filter, instrument!),
+  ]);
   const generatedAt = deps.clock.now();
   if (kind === 'summary') {
-    const body = await summaryWorkbook({
-      scope,
-      period,
-      scores,
-      settings: deps.config.scoring,
-      generatedAt,
-      generatedBy: request.generatedBy,
-      filters: filterText(scope, period, instrumentId),
-    });
-    return { ...file, body: new Uint8Array(body) };
+    const summary = { scope, period, scores, before, settings: deps.config.scoring, generatedAt, generatedBy: request.generatedBy, filters: filterText(scope, period, instrumentId) };
+    if (format === 'csv') return { ...file, body: summaryCsv(summary) };
+    return { ...file, body: new Uint8Array(await summaryWorkbook(summary)) };
   }
-  const previous = previousPeriod(period);
-  const provinceId = scope.root?.lineage[0] ?? null;
   const data: ReportData = {
     scope,
     provinceName: await provinceNameOf(deps, scope),
     period,
-    previous,
+    previous: period.previous,
     current: scores,
-    before: await scoreScope(deps, caller, scope, previous, instrumentId!),
+    before,
     comments: await selectComments(db, scope, period),
     settings: deps.config.scoring,
-    target: (await targetIndexFor(db, deps.config, provinceId)).target,
+    target: (await targetIndexFor(db, deps.config, scope.provinceId)).target,
     generatedAt,
   };
-  const stylesheet = request.standalone ? { inline: REPORT_CSS } : { href: REPORT_CSS_PATH };
-  return { ...file, body: String(await reportHtml(data, stylesheet)) };
+  const assets = request.standalone ? { inline: REPORT_CSS, script: REPORT_JS } : { href: REPORT_CSS_PATH, scriptSrc: REPORT_JS_PATH };
+  return { ...file, body: String(await reportHtml(data, assets)) };
 }
 
-async function provinceNameOf(deps: Deps, scope: ExportScope): Promise<string | null> {
+async function provinceNameOf(deps: Deps, scope: ReportScope): Promise<string | null> {
   const provinceId = scope.root?.lineage[0];
   if (!provinceId) return null;
   const row = await deps.db.kysely.selectFrom('units').select(['name', 'kind']).where('id', '=', provinceId).executeTakeFirst();
@@ -125,11 +127,12 @@ async function provinceNameOf(deps: Deps, scope: ExportScope): Promise<string | 
 
 /** What the export page offers the caller: their units (top levels first) and the instruments. */
 export async function exportOptions(deps: Deps, actor: Actor): Promise<ExportOptions> {
-  const scope = await resolveExportScope(deps.db.kysely, { actor, audit: actor }, undefined);
+  const scope = await resolveReportScope(deps.db.kysely, actor, undefined, 'exports.run');
   const topDepth = Math.min(...scope.units.map((u) => u.lineage.length));
   const units = scope.units
     .filter((u) => u.kind !== 'agency' || u.lineage.length === topDepth)
     .map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, depth: u.lineage.length - topDepth }));
   const instruments = (await listInstruments(deps.db.kysely, { visibleTo: actor })).map((i) => ({ id: i.id, title: i.definition.title.vi }));
-  return { units, instruments, defaultPeriod: resolvePeriod(deps.clock.now()) };
+  const period = resolveReportPeriod({}, vnLocalParts(deps.clock.now()).day);
+  return { units, instruments, defaultPeriod: { from: period.from, to: period.to, label: period.label } };
 }

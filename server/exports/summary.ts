@@ -1,14 +1,14 @@
 // exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
 import type ExcelJS from 'exceljs';
-import type { Period } from '../../schema/exports.js';
 import type { UnitKind } from '../db/types.js';
 import type { ScoringSettings } from '../config.js';
 import { vnDateTime } from '../time.js';
-import { xlsxCellText } from './cells.js';
+import { displayUnit, displayValue, spreadsheetChange, spreadsheetIndex } from '../../schema/display.js';
+import { toFixedDecimal } from '../../schema/rounding.js';
+import type { ScoreReport } from '../../schema/scoring.js';
+import { csvText, UTF8_BOM, xlsxCellText } from './cells.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
-import { vnDate } from './period.js';
-import type { ExportScope } from './scope.js';
-import type { ScopeScores, UnitScore } from './scores.js';
+import { vnDate, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
 
 /**
  * The SIPAS summary workbook: a sheet for the whole scope, one per level of the unit tree (province,
@@ -17,9 +17,11 @@ import type { ScopeScores, UnitScore } from './scores.js';
  */
 
 export interface SummaryInput {
-  scope: ExportScope;
-  period: Period;
+  scope: ReportScope;
+  period: ReportPeriod;
   scores: ScopeScores;
+  /** The same scope in the period before (for the change columns). */
+  before: ScopeScores;
   settings: ScoringSettings;
   generatedAt: Date;
   generatedBy: string;
@@ -33,10 +35,19 @@ const LEVELS: { name: string; kinds: UnitKind[] }[] = [
   { name: 'Sở, ban, ngành', kinds: ['agency'] },
 ];
 
-const BASE_HEADERS = ['STT', 'Mã đơn vị', 'Tên đơn vị', 'Trực thuộc', 'Số phiếu', 'Phiếu mời đã phát', 'Phiếu mời được trả lời', 'Tỷ lệ phản hồi'];
-const MEASURE_HEADERS = ['Chỉ số', 'n', 'Cận dưới 95%', 'Cận trên 95%', 'Ghi chú'];
+const BASE_HEADERS = [
+  'STT',
+  'Mã đơn vị',
+  'Tên đơn vị (gồm các đơn vị trực thuộc)',
+  'Trực thuộc',
+  'Số phiếu',
+  'Phiếu mời đã phát',
+  'Phiếu mời được trả lời',
+  'Tỷ lệ phản hồi',
+];
+const MEASURE_HEADERS = ['Chỉ số', 'n', 'Cận dưới 95%', 'Cận trên 95%', 'Kỳ trước', 'Thay đổi', 'Ghi chú'];
 
-const PERCENT = '0.00%';
+const RATE = '0.00%';
 const COUNT = '#,##0';
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDCE6F1' } };
 const THIN: Partial<ExcelJS.Borders> = {
@@ -48,41 +59,56 @@ const THIN: Partial<ExcelJS.Borders> = {
 
 type Cell = string | number | null;
 
-const fraction = (percent: number | null) => (percent === null ? null : percent / 100);
-
 /** Display width of a cell, in characters, for fitting columns. */
 function widthOf(value: Cell, format: string | undefined): number {
   if (value === null) return 0;
-  if (typeof value === 'number') return format === PERCENT ? 8 : String(Math.round(value)).length + 2;
+  // Indices show as "84,60%" or "8,46 điểm"; counts as their digits.
+  if (typeof value === 'number') return format && format !== COUNT ? 10 : String(Math.round(value)).length + 2;
   return Math.max(...value.split('\n').map((line) => line.length));
 }
 
-function unitRow(entry: UnitScore, index: number, parentName: string, defs: MeasureDef[], settings: ScoringSettings): Cell[] {
+/** One unit (or the whole scope) with the same unit in the period before, for the change columns. */
+interface SummaryUnit {
+  now: UnitScore;
+  before: ScoreReport | null;
+}
+
+function unitRow({ now, before }: SummaryUnit, index: number, parentName: string, defs: MeasureDef[], settings: ScoringSettings): Cell[] {
   const cells: Cell[] = [
     index,
-    xlsxCellText(entry.unit.code),
-    xlsxCellText(entry.unit.name),
+    xlsxCellText(now.unit.code),
+    xlsxCellText(now.unit.name),
     xlsxCellText(parentName),
-    entry.responses,
-    entry.responseRate.issued,
-    entry.responseRate.answered,
-    entry.responseRate.rate,
+    now.responses,
+    now.responseRate.issued,
+    now.responseRate.answered,
+    now.responseRate.rate,
   ];
   for (const def of defs) {
-    const v = measureValue(entry.report, def);
-    cells.push(fraction(v.index), v.n, fraction(v.lower), fraction(v.upper), flagText(v.flags, settings) || null);
+    const v = measureValue(now.report, def);
+    const previous = before ? measureValue(before, def).index : null;
+    const index = (x: number | null) => spreadsheetIndex(x, settings).value;
+    cells.push(
+      index(v.index),
+      v.n,
+      index(v.lower),
+      index(v.upper),
+      index(previous),
+      spreadsheetChange(v.index !== null && previous !== null ? v.index - previous : null, settings).value,
+      flagText(v.flags, settings) || null,
+    );
   }
   return cells;
 }
 
 /** One sheet of units: two header rows (measure names over their five columns), frozen, fitted. */
-function addUnitSheet(workbook: ExcelJS.Workbook, name: string, rows: Cell[][], defs: MeasureDef[]): void {
+function addUnitSheet(workbook: ExcelJS.Workbook, name: string, rows: Cell[][], defs: MeasureDef[], settings: ScoringSettings): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }] });
   // Merged cells show their top-left value: base headers go in row 1, spanning both header rows.
   const groupRow: Cell[] = [...BASE_HEADERS];
   const headerRow: Cell[] = [...BASE_HEADERS.map(() => null)];
   for (const def of defs) {
-    groupRow.push(xlsxCellText(def.label), null, null, null, null);
+    groupRow.push(xlsxCellText(def.label), ...MEASURE_HEADERS.slice(1).map(() => null));
     headerRow.push(...MEASURE_HEADERS);
   }
   sheet.addRow(groupRow);
@@ -92,8 +118,10 @@ function addUnitSheet(workbook: ExcelJS.Workbook, name: string, rows: Cell[][], 
     const first = BASE_HEADERS.length + 1 + i * MEASURE_HEADERS.length;
     sheet.mergeCells(1, first, 1, first + MEASURE_HEADERS.length - 1);
   });
-  const formats: (string | undefined)[] = [undefined, undefined, undefined, undefined, COUNT, COUNT, COUNT, PERCENT];
-  for (let i = 0; i < defs.length; i++) formats.push(PERCENT, COUNT, PERCENT, PERCENT, undefined);
+  const indexFormat = spreadsheetIndex(null, settings).numFmt;
+  const changeFormat = spreadsheetChange(null, settings).numFmt;
+  const formats: (string | undefined)[] = [undefined, undefined, undefined, undefined, COUNT, COUNT, COUNT, RATE];
+  for (let i = 0; i < defs.length; i++) formats.push(indexFormat, COUNT, indexFormat, indexFormat, indexFormat, changeFormat, undefined);
   for (const row of rows) sheet.addRow(row);
 
   // Headers wrap, so they count for at most 14 characters; values never wrap.
@@ -150,6 +178,20 @@ function addMethodologySheet(workbook: ExcelJS.Workbook, input: SummaryInput): v
   }
 }
 
+/** The whole scope and every unit that had responses, each with its figures of the period before. */
+function summaryUnits(input: SummaryInput): { total: SummaryUnit; units: SummaryUnit[] } {
+  const { scores, before, scope } = input;
+  const beforeOf = new Map(before.units.map((u) => [u.unit.id, u.report]));
+  const rooted = scope.root ? scores.units.find((u) => u.unit.id === scope.root!.id) : undefined;
+  const total: SummaryUnit = rooted
+    ? { now: rooted, before: beforeOf.get(rooted.unit.id) ?? null }
+    : {
+        now: { unit: { id: '', parentId: null, kind: 'province', code: '', name: scope.name, path: '', provinceId: '', lineage: [] }, ...scores.total },
+        before: before.total.report,
+      };
+  return { total, units: scores.units.map((u) => ({ now: u, before: beforeOf.get(u.unit.id) ?? null })) };
+}
+
 export async function summaryWorkbook(input: SummaryInput): Promise<Buffer> {
   const { scores, scope, settings } = input;
   const defs = measureDefs(scores.instrument);
@@ -160,19 +202,81 @@ export async function summaryWorkbook(input: SummaryInput): Promise<Buffer> {
   workbook.title = `Tổng hợp SIPAS – ${scope.name} – ${input.period.label}`;
 
   const nameOf = new Map(scope.units.map((u) => [u.id, u.name]));
-  const total: UnitScore = scores.total ?? {
-    unit: { id: '', parentId: null, kind: 'province', code: '', name: scope.name, path: '', lineage: [] },
-    report: scores.totalReport,
-    responses: scores.totalResponses,
-    responseRate: scores.totalRate,
-  };
-  addUnitSheet(workbook, 'Tổng hợp', [unitRow(total, 1, nameOf.get(total.unit.parentId ?? '') ?? '', defs, settings)], defs);
+  const { total, units } = summaryUnits(input);
+  addUnitSheet(workbook, 'Tổng hợp', [unitRow(total, 1, nameOf.get(total.now.unit.parentId ?? '') ?? '', defs, settings)], defs, settings);
   for (const level of LEVELS) {
-    const entries = scores.units.filter((u) => level.kinds.includes(u.unit.kind));
-    if (entries.length === 0 || entries.every((e) => e.responses === 0)) continue;
-    const rows = entries.map((e, i) => unitRow(e, i + 1, nameOf.get(e.unit.parentId ?? '') ?? '', defs, settings));
-    addUnitSheet(workbook, level.name, rows, defs);
+    const entries = units.filter((u) => level.kinds.includes(u.now.unit.kind));
+    if (entries.length === 0 || entries.every((e) => e.now.responses === 0)) continue;
+    const rows = entries.map((e, i) => unitRow(e, i + 1, nameOf.get(e.now.unit.parentId ?? '') ?? '', defs, settings));
+    addUnitSheet(workbook, level.name, rows, defs, settings);
   }
   addMethodologySheet(workbook, input);
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+const LEVEL_NAMES: Record<MeasureDef['kind'], string> = {
+  overall: 'Chỉ số chung',
+  factor: 'Yếu tố',
+  criterion: 'Tiêu chí',
+  factor_sat: 'Câu hỏi hài lòng yếu tố',
+  overall_question: 'Câu hỏi hài lòng chung',
+};
+
+/**
+ * The summary as CSV (UTF-8 with BOM, CRLF): one row per unit × measure (overall, factors, criteria,
+ * direct questions), the whole scope first, with responses, n, index, interval, the period before, the
+ * change, reliability flags and method. Numbers are in the display unit (% or points out of 10),
+ * rounded as the dashboard shows them, with a point as the decimal separator.
+ */
+export function summaryCsv(input: SummaryInput): string {
+  const { scores, settings } = input;
+  const defs = measureDefs(scores.instrument);
+  const unitName = displayUnit(settings.display, 'vi');
+  const header = [
+    'Mã đơn vị',
+    'Tên đơn vị',
+    'Phạm vi',
+    'Số phiếu',
+    'Cấp chỉ số',
+    'Mã',
+    'Tên',
+    'n',
+    `Chỉ số (${unitName})`,
+    `Cận dưới 95% (${unitName})`,
+    `Cận trên 95% (${unitName})`,
+    `Kỳ trước (${unitName})`,
+    `Thay đổi (${unitName})`,
+    'Ghi chú',
+    'Phương pháp',
+  ];
+  const number = (v: number | null) => (v === null ? '' : toFixedDecimal(displayValue(v, settings.display), settings.decimals, settings.rounding));
+  const { total, units } = summaryUnits(input);
+  const lines = [header.map(csvText).join(',')];
+  for (const [i, u] of [total, ...units.filter((x) => x.now.responses > 0)].entries()) {
+    const scopeText = i === 0 ? 'Toàn bộ phạm vi' : 'Gồm các đơn vị trực thuộc';
+    for (const def of defs) {
+      const v = measureValue(u.now.report, def);
+      const previous = u.before ? measureValue(u.before, def).index : null;
+      lines.push(
+        [
+          csvText(u.now.unit.code),
+          csvText(u.now.unit.name),
+          csvText(scopeText),
+          String(u.now.responses),
+          csvText(LEVEL_NAMES[def.kind]),
+          csvText(def.code ?? 'overall'),
+          csvText(def.label),
+          String(v.n),
+          number(v.index),
+          number(v.lower),
+          number(v.upper),
+          number(previous),
+          number(v.index !== null && previous !== null ? v.index - previous : null),
+          csvText(flagText(v.flags, settings)),
+          csvText(v.method),
+        ].join(','),
+      );
+    }
+  }
+  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }

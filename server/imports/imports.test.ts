@@ -5,8 +5,9 @@ import type { ResponseImportResult } from '../../schema/exports.js';
 import type { ScoreReport } from '../../schema/scoring.js';
 import type { UnitRow } from '../db/types.js';
 import { restoreCell } from '../exports/cells.js';
-import { CLI_CALLER, resolveExportScope } from '../exports/scope.js';
-import { scoreScope } from '../exports/scores.js';
+import { CLI_CALLER } from '../exports/scope.js';
+import { requireInstrument } from '../instruments/store.js';
+import { resolveReportScope, scoreScope } from '../reporting/index.js';
 import { anEmptyTwin, anExportApp, type ExportTestContext } from '../exports/testing.js';
 import { contentId, MAX_IMPORT_ROWS, parseLocalDateTime } from './responses.js';
 import { readTable } from './table.js';
@@ -48,8 +49,8 @@ async function upload(ctx: ExportTestContext, headers: Record<string, string>, u
 
 /** Every unit's report by unit code, scored by the export's own path from the rollups. */
 async function scoresByCode(ctx: ExportTestContext, from: string, to: string): Promise<Map<string, ScoreReport>> {
-  const scope = await resolveExportScope(ctx.t.db.kysely, CLI_CALLER, undefined);
-  const scores = await scoreScope(ctx.deps, CLI_CALLER, scope, { from, to }, 'QUAY@1');
+  const scope = await resolveReportScope(ctx.t.db.kysely, CLI_CALLER.actor, undefined, 'exports.run');
+  const scores = await scoreScope(ctx.deps, CLI_CALLER.actor, scope, { from, to }, {}, await requireInstrument(ctx.t.db.kysely, 'QUAY@1'));
   return new Map(scores.units.map((u) => [u.unit.code, u.report]));
 }
 

@@ -11,10 +11,14 @@ export {
 export { binaryItemLookup, rebuildRollups, rollupSourceFromRow, type RebuildOptions, type RebuildResult } from './rebuild.js';
 export {
   readCounts,
+  readCountsByColumns,
+  readMonthUnitCounts,
   readHeat,
   readResponseCounts,
   planRange,
+  type ColumnGroupCounts,
   type CountsFilter,
+  type FineColumn,
   type GroupCounts,
   type GroupResponses,
   type HeatCell,

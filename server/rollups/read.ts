@@ -17,6 +17,8 @@ export interface CountsFilter {
   counterId?: string;
   staffId?: string;
   procedureId?: string;
+  /** Procedures of a field (lĩnh vực); an empty list matches nothing. */
+  procedureIds?: readonly string[];
   channel?: string;
   groupBy?: CountsGroupBy;
 }
@@ -116,7 +118,12 @@ function dimensionConditions(filter: CountsFilter): Expression<SqlBool>[] {
     ['procedure_id', filter.procedureId],
     ['channel', filter.channel],
   ] as const;
-  return dimensions.flatMap(([column, value]) => (value === undefined ? [] : [sql<SqlBool>`${sql.ref(column)} = ${value}`]));
+  const conditions = dimensions.flatMap(([column, value]) => (value === undefined ? [] : [sql<SqlBool>`${sql.ref(column)} = ${value}`]));
+  if (filter.procedureIds !== undefined) {
+    const ids = filter.procedureIds.length ? [...filter.procedureIds] : [''];
+    conditions.push(sql<SqlBool>`procedure_id in (${sql.join(ids)})`);
+  }
+  return conditions;
 }
 
 const hasFineFilter = (f: CountsFilter) => dimensionConditions(f).length > 0;
@@ -196,6 +203,76 @@ async function readFine(db: Db, filter: CountsFilter, groupBy: CountsGroupBy): P
   if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
   if (group) return query.select(group.as('grp')).groupBy([group, ...COUNT_KEY]).execute();
   return query.groupBy(COUNT_KEY).execute();
+}
+
+/** Columns of rollup_fine that counts can be grouped by together (a month is derived from the day). */
+export type FineColumn = 'unit_id' | 'counter_id' | 'staff_id' | 'procedure_id' | 'channel' | 'month';
+
+export interface ColumnGroupCounts {
+  key: Record<FineColumn, string>;
+  instrumentId: string;
+  counts: CountsByItem;
+}
+
+const FINE_COLUMNS: Record<FineColumn, ReturnType<typeof sql<string>>> = {
+  unit_id: sql<string>`unit_id`,
+  counter_id: sql<string>`counter_id`,
+  staff_id: sql<string>`staff_id`,
+  procedure_id: sql<string>`procedure_id`,
+  channel: sql<string>`channel`,
+  month: sql<string>`substr(day, 1, 7)`,
+};
+
+/** Counts grouped by several columns at once (a counter within a field, a unit within a month), from rollup_fine. */
+export async function readCountsByColumns(db: Db, filter: CountsFilter, columns: readonly FineColumn[]): Promise<ColumnGroupCounts[]> {
+  if (filter.from > filter.to) return [];
+  let query = db
+    .selectFrom('rollup_fine')
+    .select(['instrument_id', 'criterion', 'score'])
+    .select((eb) => eb.fn.sum<number>('n').as('n'))
+    .where((eb) =>
+      eb.and([...unitCondition(eb, filter), ...dimensionConditions(filter), eb('day', '>=', filter.from), eb('day', '<=', filter.to)]),
+    )
+    .groupBy([...COUNT_KEY]);
+  if (filter.instrumentId !== undefined) query = query.where('instrument_id', '=', filter.instrumentId);
+  for (const column of columns) query = query.select(FINE_COLUMNS[column].as(`g_${column}`)).groupBy(FINE_COLUMNS[column]);
+  const rows = (await query.execute()) as unknown as (Record<string, string> & CountRow)[];
+  const groups = new Map<string, ColumnGroupCounts>();
+  for (const row of rows) {
+    const key = Object.fromEntries(columns.map((c) => [c, row[`g_${c}`] ?? ''])) as Record<FineColumn, string>;
+    const id = `${columns.map((c) => key[c]).join('\u0001')}\u0001${row.instrument_id}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { key, instrumentId: row.instrument_id, counts: {} }));
+    const counts: Counts = (group.counts[row.criterion] ??= [0, 0, 0, 0, 0, 0]);
+    if (row.score >= 0 && row.score <= 5) counts[row.score as 0 | 1 | 2 | 3 | 4 | 5] += Number(row.n);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Counts per whole month (YYYY-MM) and unit, for trends: from the monthly unit rollup, or from
+ * rollup_fine when a counter/staff/procedure/field/channel filter applies.
+ */
+export async function readMonthUnitCounts(db: Db, filter: CountsFilter & { instrumentId: string }): Promise<ColumnGroupCounts[]> {
+  if (hasFineFilter(filter)) return readCountsByColumns(db, filter, ['month', 'unit_id']);
+  if (filter.from > filter.to) return [];
+  const rows = await db
+    .selectFrom('rollup_unit_month')
+    .select(['unit_id', 'month', 'criterion', 'score', 'n'])
+    .where((eb) => eb.and(unitCondition(eb, filter)))
+    .where('month', '>=', monthOf(filter.from))
+    .where('month', '<=', monthOf(filter.to))
+    .where('instrument_id', '=', filter.instrumentId)
+    .execute();
+  const groups = new Map<string, ColumnGroupCounts>();
+  for (const r of rows) {
+    const id = `${r.month}\u0001${r.unit_id}`;
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { key: { month: r.month, unit_id: r.unit_id } as Record<FineColumn, string>, instrumentId: filter.instrumentId, counts: {} }));
+    const counts: Counts = (group.counts[r.criterion] ??= [0, 0, 0, 0, 0, 0]);
+    if (r.score >= 0 && r.score <= 5) counts[r.score as 0 | 1 | 2 | 3 | 4 | 5] += Number(r.n);
+  }
+  return [...groups.values()];
 }
 
 /** One query per day range: an OR of ranges would make SQLite scan the table instead of seeking. */

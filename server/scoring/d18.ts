@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../../schema/instrument.js';
-import { roundDecimal } from './rounding.js';
+import { roundDecimal } from '../../schema/rounding.js';
 
 /**
  * Per-dossier evaluation of TT 01/2018/TT-VPCP Art. 13–15 (methodology §6): nine indicators scored

@@ -2,8 +2,8 @@
 export { addCounts, emptyCounts, meanScore, sumCountsByItem, tallyAnswers, validAndSatisfied, type Scale } from './counts.js';
 export { assessReliability, scoreInstrument, scoreUnits } from './engine.js';
 export { wilsonInterval, Z95 } from './wilson.js';
-export { roundDecimal, toFixedDecimal } from './rounding.js';
-export { formatDecimal, formatIndex, NO_VALUE, type DisplayLang, type DisplaySettings } from './format.js';
+export { roundDecimal, toFixedDecimal } from '../../schema/rounding.js';
+export { formatDecimal, formatIndex, NO_VALUE, type DisplayLang, type DisplaySettings } from '../../schema/display.js';
 export { compareProportions, compareScores, twoSidedP, type Proportion } from './compare.js';
 export {
   DEFAULT_DOSSIER_VERDICT,

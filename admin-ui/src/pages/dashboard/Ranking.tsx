@@ -97,7 +97,7 @@ export function RankingView() {
                   options={{
                     indexAxis: 'y',
                     layout: { padding: { top: 18 } },
-                    scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } }, y: { ticks: { autoSkip: false } } },
+                    scales: { x: { min: 0, max: 100, ticks: { callback: (v) => w.axis(v) } }, y: { ticks: { autoSkip: false } } },
                     plugins: { legend: { display: false }, tooltip: { callbacks: { label: (c) => w.index(c.parsed.x) } } },
                   }}
                 />
@@ -111,7 +111,7 @@ export function RankingView() {
                         <SortHeader column="index" label={measureLabel} data={data} num />
                         <SortHeader column="lower" label={w.t('lower')} data={data} num />
                         <SortHeader column="upper" label={w.t('upper')} data={data} num />
-                        <SortHeader column="n" label={w.t('n')} data={data} num />
+                        <SortHeader column="n" label={w.t(data.level === 'commune' ? 'responsesInCommune' : 'responsesOwnCounters')} data={data} num />
                         <th scope="col">{w.t('method')}</th>
                         {data.measure !== 'overall' && <th scope="col" class="num">{w.t('overallIndex')}</th>}
                       </tr>
@@ -127,7 +127,7 @@ export function RankingView() {
                           <td class="num">{row.score.wilson ? w.index(row.score.wilson.lower) : '—'}</td>
                           <td class="num">{row.score.wilson ? w.index(row.score.wilson.upper) : '—'}</td>
                           <td class="num">
-                            {w.int(row.score.n)} <Flags score={row.score} />
+                            {w.int(row.responses)} <Flags score={row.score} />
                             {!row.score.wilson && (
                               <div>
                                 <IntervalText score={row.score} />

@@ -126,7 +126,7 @@ export function TrendsView() {
                   options={{
                     interaction: { mode: 'nearest', intersect: false },
                     layout: { padding: { top: 18 } },
-                    scales: { y: { suggestedMin: 50, max: 100, ticks: { callback: (v) => `${v}%` } } },
+                    scales: { y: { suggestedMin: 50, max: 100, ticks: { callback: (v) => w.axis(v) } } },
                     plugins: { tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${w.index(c.parsed.y)}` } } },
                   }}
                 />

@@ -2,7 +2,7 @@ import type { Channel } from '../../../../schema/survey.js';
 import type { LocalizedText } from '../../../../schema/instrument.js';
 import type { Score, ScoringView } from '../../../../schema/dashboard.js';
 import type { ScoreMethod } from '../../../../schema/scoring.js';
-import { formatDecimal, formatIndex } from '../../../../server/scoring/format.js';
+import { formatChange, formatDecimal, formatIndex, formatInterval } from '../../../../schema/display.js';
 
 export type Lang = 'vi' | 'en';
 
@@ -15,6 +15,7 @@ const vi = {
   trends: 'Xu hướng',
   ranking: 'Xếp hạng',
   comments: 'Ý kiến người dân',
+  indicators: 'Chỉ số TT 01/2018',
   filters: 'Bộ lọc',
   period: 'Kỳ',
   month: 'Tháng',
@@ -65,12 +66,13 @@ const vi = {
   significant: 'có ý nghĩa thống kê',
   notSignificant: 'không có ý nghĩa thống kê',
   notTested: 'trung bình, không kiểm định',
-  pp: 'điểm %',
   belowTarget: 'Dưới mục tiêu',
   lowN: 'n thấp',
   lowPrecision: 'độ chính xác thấp',
   scoresTable: 'Chỉ số theo nhân tố và tiêu chí',
   scoresChart: 'Biểu đồ chỉ số các tiêu chí so với mục tiêu {target}',
+  responsesOwnCounters: 'Số phiếu (chỉ quầy của đơn vị)',
+  responsesInCommune: 'Số phiếu (gồm các đơn vị trong xã)',
   drillHint: 'Bấm vào một cột hoặc tên tiêu chí để xem nơi tiêu chí đó yếu.',
   weakRule:
     'Quy tắc: chỉ xét các ô có từ {minN} câu trả lời hợp lệ và chỉ số dưới mục tiêu {target}; xếp theo cận trên của khoảng tin cậy 95% (Wilson), thấp nhất trước — tức các thiếu hụt chắc chắn nhất đứng đầu. “Chắc chắn dưới mục tiêu” khi cả khoảng tin cậy nằm dưới mục tiêu.',
@@ -158,6 +160,7 @@ const en: Record<Key, string> = {
   trends: 'Trends',
   ranking: 'Ranking',
   comments: 'Citizen comments',
+  indicators: 'TT 01/2018 indicators',
   filters: 'Filters',
   period: 'Period',
   month: 'Month',
@@ -208,12 +211,13 @@ const en: Record<Key, string> = {
   significant: 'significant',
   notSignificant: 'not significant',
   notTested: 'a mean, not tested',
-  pp: 'pp',
   belowTarget: 'Below target',
   lowN: 'low n',
   lowPrecision: 'low precision',
   scoresTable: 'Index by factor and criterion',
   scoresChart: 'Chart of criterion indices against the target {target}',
+  responsesOwnCounters: 'Responses (own counters only)',
+  responsesInCommune: 'Responses (with the commune’s units)',
   drillHint: 'Click a bar or a criterion to see where it is weak.',
   weakRule:
     'Rule: only cells with at least {minN} valid answers and an index below the target {target} count; they are ranked by the upper bound of the 95% (Wilson) interval, lowest first — the surest shortfalls first. “Clearly below target” means the whole interval lies below the target.',
@@ -298,7 +302,12 @@ export interface Words {
   t(key: Key, values?: Record<string, string | number>): string;
   text(value: LocalizedText): string;
   index(value: number | null): string;
+  /** A change between two indices, in the display unit ("+1,23 điểm %", "+0,12 điểm"). */
   pp(value: number): string;
+  /** A Wilson interval in the display unit. */
+  interval(lower: number, upper: number): string;
+  /** A chart axis tick (the axis runs 0–100 in percent; shown as % or points out of 10). */
+  axis(value: number | string): string;
   int(value: number): string;
   percent(share: number | null): string;
   day(iso: string): string;
@@ -324,11 +333,9 @@ export function words(lang: Lang, scoring: Pick<ScoringView, 'decimals' | 'round
     t: (key, values) => dict[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`)),
     text: (value) => value[lang],
     index: (value) => formatIndex(value, scoring, lang),
-    pp: (value) => {
-      const shown = formatDecimal(Math.abs(value), scoring.decimals, scoring.rounding, lang);
-      const sign = /[1-9]/.test(shown) ? (value > 0 ? '+' : '−') : '±';
-      return `${sign}${shown} ${dict.pp}`;
-    },
+    pp: (value) => formatChange(value, scoring, lang),
+    interval: (lower, upper) => formatInterval(lower, upper, scoring, lang),
+    axis: (value) => formatIndex(Number(value), { ...scoring, decimals: scoring.display === 'points10' && Number(value) % 10 !== 0 ? 1 : 0 }, lang),
     int: (value) => integer.format(value),
     percent: (share) => (share === null ? '—' : `${formatDecimal(100 * share, 1, scoring.rounding, lang)}%`),
     day: formatDay,

@@ -100,7 +100,7 @@ export function Flags({ score }: { score: Pick<Score, 'flags'> }) {
 /** The Wilson interval, or for a mean the thinnest contributing n. */
 export function IntervalText({ score }: { score: Score }) {
   const { w } = useDash();
-  if (score.wilson) return <span class="nowrap">{`${w.index(score.wilson.lower)} – ${w.index(score.wilson.upper)}`}</span>;
+  if (score.wilson) return <span class="nowrap">{w.interval(score.wilson.lower, score.wilson.upper)}</span>;
   if (score.minN !== null && score.x === null) return <span class="muted">{w.t('minN', { n: w.int(score.minN) })}</span>;
   return <span class="muted">—</span>;
 }

@@ -7,17 +7,19 @@ import { useSession } from '../../session.js';
 import { exportWords, type ExportWords } from './i18n.js';
 import { RowErrorTable } from '../../components/RowErrors.js';
 
-type Choice = 'summary' | 'raw-csv' | 'raw-xlsx' | 'report';
+type Choice = 'summary' | 'summary-csv' | 'raw-csv' | 'raw-xlsx' | 'report';
 
 const CHOICES: { value: Choice; kind: 'summary' | 'raw' | 'report'; format: 'xlsx' | 'csv' | 'html' }[] = [
   { value: 'summary', kind: 'summary', format: 'xlsx' },
+  { value: 'summary-csv', kind: 'summary', format: 'csv' },
   { value: 'raw-csv', kind: 'raw', format: 'csv' },
   { value: 'raw-xlsx', kind: 'raw', format: 'xlsx' },
   { value: 'report', kind: 'report', format: 'html' },
 ];
 
-const LABELS: Record<Choice, ['summary' | 'rawCsv' | 'rawXlsx' | 'report', 'summaryHint' | 'rawCsvHint' | 'rawXlsxHint' | 'reportHint']> = {
+const LABELS: Record<Choice, ['summary' | 'summaryCsv' | 'rawCsv' | 'rawXlsx' | 'report', 'summaryHint' | 'summaryCsvHint' | 'rawCsvHint' | 'rawXlsxHint' | 'reportHint']> = {
   summary: ['summary', 'summaryHint'],
+  'summary-csv': ['summaryCsv', 'summaryCsvHint'],
   'raw-csv': ['rawCsv', 'rawCsvHint'],
   'raw-xlsx': ['rawXlsx', 'rawXlsxHint'],
   report: ['report', 'reportHint'],
