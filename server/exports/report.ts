@@ -198,7 +198,7 @@ function rankingRows(data: ReportData) {
       <td class="num">${count(u.responses)}</td>
       <td class="num">${pct(u.report.overall.index, settings)}</td>
       <td class="num">${diffText(diff, settings)}</td>
-      <td class="num">${rateText(u.responseRate.rate, settings)}</td>
+      <td class="num rate">${rateText(u.responseRate.rate, settings)}</td>
       <td class="note">${flagText(u.report.overall.flags, settings)}</td>
     </tr>`;
   };
@@ -318,7 +318,7 @@ export function reportHtml(data: ReportData, assets: ReportAssets): HtmlEscapedS
             <p class="figure-label">So với ${data.previous.label}</p>
           </div>
           <div class="figure">
-            <p class="figure-value">${rateText(current.total.responseRate.rate, settings)}</p>
+            <p class="figure-value rate">${rateText(current.total.responseRate.rate, settings)}</p>
             <p class="figure-label">Tỷ lệ phản hồi phiếu mời${current.total.responseRate.issued ? ` (${count(current.total.responseRate.answered)}/${count(current.total.responseRate.issued)})` : ''}</p>
           </div>
         </div>
