@@ -32,7 +32,7 @@ const root = path.resolve(import.meta.dirname, '../..');
 async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: 'false', DATABASE_URL: '' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: 'false', DATABASE_URL: '', TRUST_PROXY: 'true' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {
@@ -79,7 +79,8 @@ async function steadyLoad(port: number, code: string, until: Promise<unknown>) {
     headers: { 'content-type': 'application/json' },
     connections: 10,
     overallRate: SUBMISSIONS_PER_SECOND,
-    requests: [{ setupRequest: (req) => ({ ...req, body: submission(code) }) }],
+    // Each citizen from an address of their own (through TRUST_PROXY), so the per-address limit flags none.
+    requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'x-forwarded-for': `10.${sequence % 250}.${(sequence >> 8) % 250}.${sequence % 249}` }, body: submission(code) }) }],
   });
   const probe = runUntilStopped({ url: `${base}/healthz`, connections: 2, overallRate: PROBES_PER_SECOND });
   try {
