@@ -45,6 +45,8 @@ import type {
 } from '../../schema/auth.js';
 import type { ErrorBody, ErrorIssue } from '../../schema/errors.js';
 import type { ExportOptions, ResponseImportResult } from '../../schema/exports.js';
+import type { AssignResult, Catalogue, InstrumentDetail, InstrumentList, QuestionnaireAssign, QuestionnaireCreate, QuestionnaireSave } from '../../schema/questionnaires.js';
+import type { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
 
 /** A failed call: the API's error code (or network / http_<status>), its message and field issues. */
@@ -125,6 +127,8 @@ async function call<T>(method: string, path: string, body?: unknown, upload?: Bl
 const get = <T>(path: string, query?: Query) => call<T>('GET', `${path}${queryString(query)}`);
 const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, body);
 const patch = <T>(path: string, body: unknown) => call<T>('PATCH', path, body);
+const put = <T>(path: string, body: unknown) => call<T>('PUT', path, body);
+const del = <T>(path: string) => call<T>('DELETE', path);
 const id = (value: string) => encodeURIComponent(value);
 
 /** Typed calls to the admin API; request and response types come from schema/admin.ts. */
@@ -190,6 +194,27 @@ export const api = {
   review: {
     list: (query: Query) => get<ReviewPage>('/api/admin/review', query),
     decide: (input: ReviewDecisionInput) => post<ReviewDecisionResult>('/api/admin/review/decisions', input),
+  },
+  surveyPoints: {
+    list: (query: Query) => get<SurveyPointView[]>('/api/admin/survey-points', query),
+    get: (pointId: string) => get<SurveyPointView>(`/api/admin/survey-points/${id(pointId)}`),
+    create: (input: Partial<CreateSurveyPointInput>) => post<SurveyPointView>('/api/admin/survey-points', input),
+    update: (pointId: string, input: UpdateSurveyPointInput) => patch<SurveyPointView>(`/api/admin/survey-points/${id(pointId)}`, input),
+    rotate: (pointId: string) => post<SurveyPointView>(`/api/admin/survey-points/${id(pointId)}/rotate`),
+    /** Files to open or download (same origin, the session cookie goes along). */
+    fileUrl: (pointId: string, file: 'qr.svg' | 'qr.png' | 'poster', query: Query = {}) => `/api/admin/survey-points/${id(pointId)}/${file}${queryString(query)}`,
+    postersUrl: (query: Query) => `/api/admin/survey-points/posters${queryString(query)}`,
+  },
+  instruments: {
+    list: () => get<InstrumentList>('/api/admin/instruments'),
+    get: (instrumentId: string) => get<InstrumentDetail>(`/api/admin/instruments/${id(instrumentId)}`),
+    catalogue: () => get<Catalogue>('/api/admin/instruments/catalogue'),
+    create: (input: QuestionnaireCreate) => post<InstrumentDetail>('/api/admin/instruments', input),
+    save: (instrumentId: string, input: QuestionnaireSave) => put<InstrumentDetail>(`/api/admin/instruments/${id(instrumentId)}`, input),
+    newVersion: (instrumentId: string) => post<InstrumentDetail>(`/api/admin/instruments/${id(instrumentId)}/versions`),
+    publish: (instrumentId: string) => post<InstrumentDetail>(`/api/admin/instruments/${id(instrumentId)}/publish`),
+    discard: (instrumentId: string) => del<{ ok: true }>(`/api/admin/instruments/${id(instrumentId)}`),
+    assign: (instrumentId: string, input: QuestionnaireAssign) => post<AssignResult>(`/api/admin/instruments/${id(instrumentId)}/assign`, input),
   },
   importResponses: (unitId: string, mode: 'preview' | 'commit', file: Blob) =>
     call<ResponseImportResult>('POST', `/api/admin/imports/responses${queryString({ unitId, mode })}`, undefined, file),

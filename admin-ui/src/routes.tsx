@@ -17,6 +17,12 @@ import { UnitPage } from './pages/units/UnitPage.js';
 import { UnitsPage } from './pages/units/UnitsPage.js';
 import { UserPage } from './pages/users/UserPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
+import { QuestionnairePage } from './pages/questionnaires/QuestionnairePage.js';
+import { QuestionnairesPage } from './pages/questionnaires/QuestionnairesPage.js';
+import { questionnaireWords } from './pages/questionnaires/i18n.js';
+import { SurveyPointPage } from './pages/surveypoints/SurveyPointPage.js';
+import { SurveyPointsPage } from './pages/surveypoints/SurveyPointsPage.js';
+import { pointWords } from './pages/surveypoints/i18n.js';
 
 /**
  * The admin's pages. A feature adds its pages here (and its folder under pages/): a path pattern,
@@ -44,6 +50,10 @@ export const ROUTES: PageRoute[] = [
   { pattern: '/exports', permission: 'exports.run', page: () => <ExportsPage />, nav: { label: (w) => exportWords(w.lang).t('nav'), order: 15 } },
   { pattern: '/review', permission: 'surveys.read', page: () => <ReviewPage />, nav: { label: (w) => reviewWords(w.lang).t('nav'), order: 17 } },
   { pattern: '/units', permission: 'units.read', page: () => <UnitsPage />, nav: { label: (w) => w.t('navUnits'), order: 20 } },
+  { pattern: '/survey-points', permission: 'surveys.read', page: () => <SurveyPointsPage />, nav: { label: (w) => pointWords(w.lang).t('nav'), order: 22 } },
+  { pattern: '/survey-points/:id', permission: 'surveys.read', page: (p) => <SurveyPointPage id={p.id!} /> },
+  { pattern: '/questionnaires', permission: 'surveys.read', page: () => <QuestionnairesPage />, nav: { label: (w) => questionnaireWords(w.lang).t('nav'), order: 24 } },
+  { pattern: '/questionnaires/:id', permission: 'surveys.read', page: (p) => <QuestionnairePage id={p.id!} /> },
   { pattern: '/units/:id', permission: 'units.read', page: (p) => <UnitPage id={p.id!} /> },
   { pattern: '/counters/:id', permission: 'units.read', page: (p) => <CounterPage id={p.id!} /> },
   { pattern: '/staff', permission: 'units.read', page: () => <StaffPage />, nav: { label: (w) => w.t('navStaff'), order: 30 } },
