@@ -10,7 +10,7 @@ import { openSqlite, type AppDatabase } from '../server/db/database.js';
 import { migrate } from '../server/db/migrate.js';
 import { silentLogger } from '../server/log.js';
 import { tempDir, TEST_SCRYPT_LOG_N, testConfig } from '../server/testing/harness.js';
-import { aUnit } from '../server/units/test-support.js';
+import { aUnit } from '../server/testing/units.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');

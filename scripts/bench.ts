@@ -11,8 +11,8 @@ import { freePort } from '../server/testing/ports.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
 import { createTestDatabase, startTestPostgres } from '../server/testing/postgres.js';
 import { fail, parseArgs } from './cli.js';
-import { benchDashboard } from '../server/dashboard/bench.js';
-import { benchRawExport } from '../server/exports/bench.js';
+import { benchDashboard } from './bench/dashboard.js';
+import { benchRawExport } from './bench/raw-export.js';
 import { benchExportUnderLoad } from './bench/export-under-load.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 

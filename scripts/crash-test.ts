@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { systemClock } from '../server/clock.js';
-import { SubmissionLoad, type Answers } from '../server/durability/load.js';
-import { loadServerProcess, type LoadedServerProcess, type ServerProcess } from '../server/durability/server-process.js';
-import { checkStoredResponses } from '../server/durability/verify.js';
+import { SubmissionLoad, type Answers } from '../server/testing/load.js';
+import { loadServerProcess, type LoadedServerProcess, type ServerProcess } from '../server/testing/server-process.js';
+import { checkStoredResponses } from '../server/testing/durability.js';
 import { CRASH_CONTROL_ENV, CRASH_CONTROL_VALUE, openDatabase } from '../server/main.js';
 import { aSite } from '../server/testing/builders.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../schema/errors.js';
-import { aProvince, type ExportTestContext } from './exports/testing.js';
+import { aProvince, type ExportTestContext } from './testing/exports.js';
 
 /**
  * Issue 21, acceptance 3: every admin query parameter (days, period anchors, ids, codes, limits,

@@ -3,13 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { ApiKeyCreated, ApiKeyList } from '../../schema/admin.js';
 import { ErrorBody } from '../../schema/errors.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import type { AuthEnv } from '../auth/middleware.js';
 import type { UnitRow } from '../db/types.js';
 import { sha256Hex } from '../ids.js';
 import { silentLogger } from '../log.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 import { requireApiKey } from './middleware.js';
 
 let t: TestContext;

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditPage } from '../../schema/admin.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 import { recordAudit } from './record.js';
 
 let t: TestContext;

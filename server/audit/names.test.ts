@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditPage } from '../../schema/admin.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 
 let t: TestContext;
 let admin: TestSession;

@@ -5,10 +5,10 @@ import { SessionInfo, SessionState } from '../../schema/admin.js';
 import { loadConfig } from '../config.js';
 import { sha256Hex } from '../ids.js';
 import { makeTestApp, TEST_SCRYPT_LOG_N, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { LOGIN_LIMITS } from './rate-limit.js';
-import { aSession, asSession, aUser, TEST_PASSWORD, testPasswordHash } from './test-support.js';
+import { aSession, asSession, aUser, TEST_PASSWORD, testPasswordHash } from '../testing/auth.js';
 import { sql } from 'kysely';
 
 /** Password sign-in on its own: second-factor.test.ts covers the roles that require TOTP. */

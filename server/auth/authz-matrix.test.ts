@@ -34,10 +34,10 @@ import { issueInvitation } from '../invitations/issue.js';
 import { silentLogger } from '../log.js';
 import { insertSurveyPoint } from '../surveypoints/points.js';
 import { tempDir, testConfig } from '../testing/harness.js';
-import { aCatalogueEntry, aCounter, aUnit } from '../units/test-support.js';
+import { aCatalogueEntry, aCounter, aUnit } from '../testing/units.js';
 import { declaredRoutes, type DeclaredRoute, type RouteGuard } from './guards.js';
 import { requirePermission } from './middleware.js';
-import { aSession, asSession, aUser } from './test-support.js';
+import { aSession, asSession, aUser } from '../testing/auth.js';
 
 /* ───────────── the fixture: two provinces, each with communes, centres, counters, keys, people ───────────── */
 

@@ -6,9 +6,9 @@ import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
 import { ConfigError, loadConfig } from '../config.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 import { LOGIN_LIMITS } from './rate-limit.js';
-import { aSession, aUser, TEST_PASSWORD } from './test-support.js';
+import { aSession, aUser, TEST_PASSWORD } from '../testing/auth.js';
 import { decryptTotpSecret } from './totp.js';
 
 /**

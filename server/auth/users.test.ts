@@ -3,8 +3,8 @@ import { UserList, UserSummary, UserWithPassword } from '../../schema/admin.js';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
-import { aSession, asSession, aUser, type TestSession } from './test-support.js';
+import { aUnit } from '../testing/units.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 
 let t: TestContext;
 let admin: TestSession;

@@ -4,7 +4,7 @@ import type { CommentPage, Overview, OverviewRow, Ranking, Trends, WeakList } fr
 import type { Instrument } from '../../schema/instrument.js';
 import type { CountsByItem, CriterionScore, ScoreReport } from '../../schema/scoring.js';
 import { createApp } from '../app.js';
-import { aSession, asSession, aUser } from '../auth/test-support.js';
+import { aSession, asSession, aUser } from '../testing/auth.js';
 import type { ScoringSettings } from '../config.js';
 import { requireInstrument } from '../instruments/store.js';
 import { silentLogger } from '../log.js';

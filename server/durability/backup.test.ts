@@ -18,7 +18,7 @@ import { BackupError, backupDatabaseFile, backupOpenDatabase, checkDatabaseFile 
 import { findLiveInstance, removeInstanceFile, writeInstanceFile } from './instance.js';
 import { restoreDatabase, RestoreError } from './restore.js';
 import { backupFileName, listBackups, nextLocalTime, pruneBackups, startBackupSchedule, type Timers } from './scheduler.js';
-import { rollupRows } from './verify.js';
+import { rollupRows } from '../testing/durability.js';
 
 let dir: string;
 let db: AppDatabase;

@@ -9,10 +9,10 @@ import { aSite } from '../testing/builders.js';
 import { freePort } from '../testing/ports.js';
 import { tempDir, testConfig } from '../testing/harness.js';
 import { checkDatabaseFile } from './backup.js';
-import { SubmissionLoad } from './load.js';
+import { SubmissionLoad } from '../testing/load.js';
 import { listBackups, type Timers } from './scheduler.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
-import { checkStoredResponses } from './verify.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
+import { checkStoredResponses } from '../testing/durability.js';
 
 /**
  * The real server under load: SIGTERM loses nothing acknowledged, and backups taken while

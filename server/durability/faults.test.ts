@@ -13,7 +13,7 @@ import { silentLogger } from '../log.js';
 import { rebuildRollups } from '../rollups/index.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { tempDir, testConfig } from '../testing/harness.js';
-import { rollupRows } from './verify.js';
+import { rollupRows } from '../testing/durability.js';
 
 /**
  * Storage faults through the real app on a real SQLite file: a read-only database, a full disk and

@@ -11,7 +11,7 @@ import { scoreUnits, tallyAnswers } from '../scoring/index.js';
 import { restoreCell } from './cells.js';
 import { measureDefs, measureValue } from './measures.js';
 import { CLI_CALLER } from './scope.js';
-import { anExportApp, type ExportTestContext } from './testing.js';
+import { anExportApp, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * The exports against the demo province (Cà Mau, 4,000 responses over a year, invitations over the

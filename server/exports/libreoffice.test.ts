@@ -9,7 +9,7 @@ import type { Instrument } from '../../schema/instrument.js';
 import { requireInstrument } from '../instruments/store.js';
 import { tempDir } from '../testing/harness.js';
 import { measureDefs } from './measures.js';
-import { anExportApp, type ExportTestContext } from './testing.js';
+import { anExportApp, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * The summary workbook opened by LibreOffice (headless, converted to CSV sheet by sheet): Vietnamese

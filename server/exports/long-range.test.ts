@@ -2,7 +2,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngine } from '../testing/harness.js';
-import { aProvince, type ExportTestContext } from './testing.js';
+import { aProvince, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * Issue 21, findings 1 and 2: a raw export over any range a caller may ask for ends, shares the event

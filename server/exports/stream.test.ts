@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aProvince, type ExportTestContext } from './testing.js';
+import { aProvince, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * The raw CSV streams in constant memory: 100k responses are read a page at a time and sent as they

@@ -8,7 +8,7 @@ import { restoreCell } from '../exports/cells.js';
 import { CLI_CALLER } from '../exports/scope.js';
 import { requireInstrument } from '../instruments/store.js';
 import { resolveReportScope, scoreScope } from '../reporting/index.js';
-import { anEmptyTwin, anExportApp, type ExportTestContext } from '../exports/testing.js';
+import { anEmptyTwin, anExportApp, type ExportTestContext } from '../testing/exports.js';
 import { contentId, MAX_IMPORT_ROWS, parseLocalDateTime } from './responses.js';
 import { readTable } from './table.js';
 

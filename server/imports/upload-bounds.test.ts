@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImportResult } from '../../schema/admin.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { ResponseImportResult } from '../../schema/exports.js';
-import { aSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, aUser, type TestSession } from '../testing/auth.js';
 import type { UnitRow } from '../db/types.js';
 import { AppError } from '../http.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from '../units/test-support.js';
+import { aUnit } from '../testing/units.js';
 import { MAX_CELLS, MAX_COLUMNS, MAX_LISTED_ERRORS, readTable } from './table.js';
 import { readFirstSheet, UnreadableWorkbook } from './xlsx.js';
 

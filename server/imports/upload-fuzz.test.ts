@@ -5,7 +5,7 @@ import { IMPORT_COLUMNS } from '../../schema/admin-model.js';
 import { ImportResult } from '../../schema/admin.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { RAW_COLUMNS, ResponseImportResult } from '../../schema/exports.js';
-import { aSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, aUser, type TestSession } from '../testing/auth.js';
 import { aSite, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { MAX_IMPORT_ROWS as MAX_UNIT_ROWS } from '../units/import-file.js';

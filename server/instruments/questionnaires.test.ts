@@ -3,7 +3,7 @@ import type { Overview } from '../../schema/dashboard.js';
 import type { InstrumentDefinition, Item } from '../../schema/instrument.js';
 import { AssignResult, Catalogue, InstrumentDetail, InstrumentList } from '../../schema/questionnaires.js';
 import { SurveyPointView } from '../../schema/surveypoints.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 

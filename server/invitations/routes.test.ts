@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvitationIssued, RESPONSE_RATE_DIMENSIONS, ResponseRateResult } from '../../schema/invitations.js';
 import { insertApiKey } from '../apikeys/keys.js';
-import { aSession, asSession, aUser } from '../auth/test-support.js';
+import { aSession, asSession, aUser } from '../testing/auth.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aCounter } from '../units/test-support.js';
+import { aCounter } from '../testing/units.js';
 
 let t: TestContext;
 let a: TestSite;

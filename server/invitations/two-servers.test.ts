@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../clock.js';
 import { openPostgres } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { loadServerProcess, type ServerProcess } from '../durability/server-process.js';
+import { loadServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { newId } from '../ids.js';
 import { silentLogger } from '../log.js';
 import { aSite } from '../testing/builders.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Overview } from '../../schema/dashboard.js';
 import { formatIndex } from '../../schema/display.js';
 import type { UnitRow } from '../db/types.js';
-import { anExportApp, type ExportTestContext } from '../exports/testing.js';
+import { anExportApp, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * Issue 16, acceptance 1: one question, one number. For random scopes, period kinds, periods,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Overview } from '../../schema/dashboard.js';
 import { formatChange, formatIndex, formatInterval } from '../../schema/display.js';
-import { anExportApp, type ExportTestContext } from '../exports/testing.js';
+import { anExportApp, type ExportTestContext } from '../testing/exports.js';
 
 /**
  * Issue 16, acceptance 2: with SCORE_DISPLAY=points10 every index, interval, change, target and axis

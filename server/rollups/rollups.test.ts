@@ -14,8 +14,8 @@ import { planRange, readCounts, readHeat, readResponseCounts, type CountsFilter 
 import { rebuildRollups } from './rebuild.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { formatIndex, scoreInstrument } from '../scoring/index.js';
-import { settingsWith } from '../scoring/testing.js';
-import { aRollupSource, openTempDatabase, randomSources, responseRowOf, SMALL_POPULATION } from './testing.js';
+import { settingsWith } from '../testing/scoring.js';
+import { aRollupSource, openTempDatabase, randomSources, responseRowOf, SMALL_POPULATION } from '../testing/rollups.js';
 
 const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort().map((r) => JSON.parse(r) as T);
 

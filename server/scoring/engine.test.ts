@@ -16,7 +16,7 @@ import {
   twoSidedP,
   wilsonInterval,
 } from './index.js';
-import { anInstrument, countsWith, settingsWith } from './testing.js';
+import { anInstrument, countsWith, settingsWith } from '../testing/scoring.js';
 
 const t4 = anInstrument({ parts: { S: { F1: ['C1', 'C2', 'C3'], F2: ['D1', 'D2'] } } });
 const t4Counts = {

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Counts, CountsByItem, ScoreReport, ScoringSettings } from '../../schema/scoring.js';
 import { computeRollupDeltas } from '../rollups/deltas.js';
-import { aRollupSource } from '../rollups/testing.js';
+import { aRollupSource } from '../testing/rollups.js';
 import { scoreInstrument, scoreUnits, wilsonInterval } from './index.js';
-import { anInstrument, settingsWith } from './testing.js';
+import { anInstrument, settingsWith } from '../testing/scoring.js';
 
 /** Property tests of the engine, each 1,000 generated cases. */
 const RUNS = { numRuns: 1000 };

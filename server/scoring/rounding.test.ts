@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatDecimal, formatIndex, roundDecimal, toFixedDecimal } from './index.js';
-import { settingsWith } from './testing.js';
+import { settingsWith } from '../testing/scoring.js';
 
 describe('display rounding', () => {
   it('rounds the decimal value, not its binary approximation', () => {

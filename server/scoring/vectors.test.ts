@@ -17,7 +17,7 @@ import {
   wilsonInterval,
   type DossierScores,
 } from './index.js';
-import { anInstrument, countsWith, settingsWith } from './testing.js';
+import { anInstrument, countsWith, settingsWith } from '../testing/scoring.js';
 
 /**
  * The synthetic test vectors of shared/sipas/methodology.md §8, each run through the functions the

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SurveyPointView } from '../../schema/surveypoints.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 

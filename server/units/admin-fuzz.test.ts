@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBody } from '../../schema/errors.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aCatalogueEntry, aCounter, aUnit } from './test-support.js';
+import { aCatalogueEntry, aCounter, aUnit } from '../testing/units.js';
 
 /**
  * Outside input on every admin write of this feature: arbitrary JSON bodies never produce a 5xx,

@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportResult } from '../../schema/admin.js';
 import { ErrorBody } from '../../schema/errors.js';
-import { aSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, aUser, type TestSession } from '../testing/auth.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from './test-support.js';
+import { aUnit } from '../testing/units.js';
 
 let t: TestContext;
 let admin: TestSession;

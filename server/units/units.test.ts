@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Counter, Procedure, ProcedureList, Staff, Unit, UnitDetail, UnitList } from '../../schema/admin.js';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
-import { aSession, asSession, aUser, type TestSession } from '../auth/test-support.js';
+import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import type { UnitRow } from '../db/types.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
-import { aUnit } from './test-support.js';
+import { aUnit } from '../testing/units.js';
 
 let t: TestContext;
 let admin: TestSession;

@@ -5,7 +5,7 @@ import { openSqlite, type AppDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import type { NewResponse } from '../db/types.js';
 import { addDays } from '../time.js';
-import type { RollupSource } from './deltas.js';
+import type { RollupSource } from '../rollups/deltas.js';
 
 /** Test-data builders for rollup and scoring tests: one response, or a seeded random population. */
 

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { systemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
-import { silentLogger } from '../log.js';
-import { openDatabase } from '../main.js';
-import { addDays, vnLocalParts } from '../time.js';
-import { runExport } from './run.js';
-import { CLI_CALLER } from './scope.js';
+import { systemClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { silentLogger } from '../../server/log.js';
+import { openDatabase } from '../../server/main.js';
+import { addDays, vnLocalParts } from '../../server/time.js';
+import { runExport } from '../../server/exports/run.js';
+import { CLI_CALLER } from '../../server/exports/scope.js';
 
 /**
- * Child process of the raw-export benchmark (server/exports/bench.ts): exports every response of
+ * Child process of the raw-export benchmark (scripts/bench/raw-export.ts): exports every response of
  * the last year from the given database as CSV, reading the stream as a client would, and prints one
  * JSON line with rows, seconds and this process's peak RSS. Then it times a bare baseline in the
  * same process: a raw better-sqlite3 scan of the same rows joined into naive CSV lines.

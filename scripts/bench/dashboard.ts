@@ -1,17 +1,17 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Actor } from '../auth/actor.js';
-import { fixedClock } from '../clock.js';
-import { loadConfig } from '../config.js';
-import { openPostgres, openSqlite, type Dialect } from '../db/database.js';
-import type { Deps } from '../deps.js';
-import { silentLogger } from '../log.js';
-import { addDays } from '../time.js';
+import type { Actor } from '../../server/auth/actor.js';
+import { fixedClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { openPostgres, openSqlite, type Dialect } from '../../server/db/database.js';
+import type { Deps } from '../../server/deps.js';
+import { silentLogger } from '../../server/log.js';
+import { addDays } from '../../server/time.js';
 import { DashboardFilter, RankingQuery } from '../../schema/dashboard.js';
-import { dashboardOverview } from './overview.js';
-import { addMonths, quarterOf } from '../reporting/index.js';
-import { dashboardRanking } from './ranking.js';
+import { dashboardOverview } from '../../server/dashboard/overview.js';
+import { addMonths, quarterOf } from '../../server/reporting/index.js';
+import { dashboardRanking } from '../../server/dashboard/ranking.js';
 
 export interface Timing {
   median: number;

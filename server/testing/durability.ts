@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openSqlite } from '../db/database.js';
 import type { Db } from '../db/types.js';
 import { rebuildRollups } from '../rollups/index.js';
-import { checkDatabaseFile } from './backup.js';
+import { checkDatabaseFile } from '../durability/backup.js';
 import type { Answers } from './load.js';
 
 export interface StoredCheck {

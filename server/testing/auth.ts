@@ -4,9 +4,9 @@ import type { Config } from '../config.js';
 import type { AppDatabase } from '../db/database.js';
 import { newId } from '../ids.js';
 import { silentLogger } from '../log.js';
-import { TEST_SCRYPT_LOG_N } from '../testing/harness.js';
-import { hashPassword } from './password.js';
-import { createSession, sessionCookieName } from './sessions.js';
+import { TEST_SCRYPT_LOG_N } from './harness.js';
+import { hashPassword } from '../auth/password.js';
+import { createSession, sessionCookieName } from '../auth/sessions.js';
 
 /** Test builders for accounts and sessions (not used by the app). */
 

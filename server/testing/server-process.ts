@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../testing/ports.js';
+import { freePort } from './ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -28,7 +28,7 @@ export interface LoadedServerProcess {
  */
 export async function loadServerProcess(options: { dataDir: string; env?: Record<string, string> }): Promise<LoadedServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/durability/warm-server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/testing/warm-server.ts')], {
     cwd: ROOT,
     // TRUST_PROXY: SubmissionLoad's clients come from 127.0.0.1 and name their own addresses, as behind a proxy.
     env: { ...process.env, DATA_DIR: options.dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_REQUESTS: 'false', TRUST_PROXY: 'true', ...options.env },

@@ -25,7 +25,7 @@ const run = promisify(execFile);
 
 export async function benchRawExport(file: string): Promise<RawExportBench> {
   const root = path.resolve(import.meta.dirname, '../..');
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'server/exports/bench-child.ts'), path.resolve(file)], {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/raw-export-child.ts'), path.resolve(file)], {
     cwd: root,
     maxBuffer: 1024 * 1024,
   });

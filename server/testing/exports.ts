@@ -1,12 +1,12 @@
 import type { Role } from '../../schema/admin.js';
-import { aSession, asSession, aUser } from '../auth/test-support.js';
+import { aSession, asSession, aUser } from './auth.js';
 import type { Deps } from '../deps.js';
 import type { NewResponse, UnitRow } from '../db/types.js';
 import { applyRollupDeltas, computeRollupDeltas, rollupSourceFromRow } from '../rollups/index.js';
 import { silentLogger } from '../log.js';
 import { seedReference, seedResponses } from '../seed/demo.js';
 import { seedDemo } from '../seed/index.js';
-import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { makeTestApp, type TestContext } from './harness.js';
 
 /** Test builders for exports and imports: the demo province with responses, an empty twin, signed-in callers. */
 
