@@ -39,7 +39,7 @@ export interface PageRoute {
 }
 
 export const ROUTES: PageRoute[] = [
-  { pattern: '/', page: () => <HomePage />, nav: { label: (w) => w.t('navHome'), order: 0 } },
+  { pattern: '/', page: () => <HomePage pages={ROUTES} />, nav: { label: (w) => w.t('navHome'), order: 0 } },
   {
     pattern: '/dashboard',
     prefix: true,

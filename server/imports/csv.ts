@@ -1,4 +1,4 @@
-import type { TableVisitor } from './table.js';
+import type { TableVisitor } from './visitor.js';
 
 /** The line ending that ends the first row (outside quotes): \r\n, \n or \r. */
 function lineEndOf(text: string): string {

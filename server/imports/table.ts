@@ -1,5 +1,6 @@
 import { AppError } from '../http.js';
 import { readCsvCells } from './csv.js';
+import type { TableVisitor } from './visitor.js';
 import { readFirstSheet, UnreadableWorkbook } from './xlsx.js';
 
 /**
@@ -32,14 +33,6 @@ export interface Table {
   header: string[];
   /** Non-blank data rows; `row` is the spreadsheet row number (the header is row 1). */
   rows: { row: number; cells: string[] }[];
-}
-
-/** What the CSV and XLSX readers hand over as they read, in file order. */
-export interface TableVisitor {
-  /** Every cell, empty or not; `row` and `column` count from 1. Throws to stop the read. */
-  cell(row: number, column: number, text: string): void;
-  /** A row's non-empty cell texts by column (index 0 is column A), a sparse array; blank rows come too. */
-  row(row: number, cells: readonly (string | undefined)[]): void;
 }
 
 const tooLarge = (message: string) => new AppError('payload_too_large', 413, message);

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import JSZip from 'jszip';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { TableVisitor } from './table.js';
+import type { TableVisitor } from './visitor.js';
 
 /**
  * Reads the first worksheet of an uploaded XLSX as cell texts, one cell at a time, without building

@@ -1,15 +1,22 @@
-import { useWords } from '../../i18n.js';
+import type { Permission } from '../../../../schema/admin.js';
+import { useWords, type Words } from '../../i18n.js';
 import { Link } from '../../router.js';
-import { ROUTES } from '../../routes.js';
 import { useSession } from '../../session.js';
 import { PageTitle } from '../../components/ui.js';
 import { HeadlineFigures } from '../dashboard/Headline.js';
 
+/** A page the home page may offer as a shortcut (routes.tsx hands its list in, so this page does not import it back). */
+export interface ShortcutPage {
+  pattern: string;
+  permission?: Permission;
+  nav?: { label(w: Words): string };
+}
+
 /** How my area is doing, who I am, on which units, and the pages my roles open. */
-export function HomePage() {
+export function HomePage({ pages }: { pages: readonly ShortcutPage[] }) {
   const w = useWords();
   const { info, can } = useSession();
-  const shortcuts = ROUTES.filter((r) => r.nav && r.pattern !== '/' && (!r.permission || can(r.permission)));
+  const shortcuts = pages.filter((r) => r.nav && r.pattern !== '/' && (!r.permission || can(r.permission)));
   return (
     <section>
       <PageTitle title={w.t('navHome')}>{w.t('homeTitle', { name: info.user.displayName })}</PageTitle>
