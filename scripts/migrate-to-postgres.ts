@@ -1,6 +1,6 @@
 import { loadConfigOrExit, fail, parseArgs } from './cli.js';
 import { openPostgres, openSqlite } from '../server/db/database.js';
-import { copySqliteToPostgres } from '../server/db/copy-to-postgres.js';
+import { copySqliteToPostgres } from '../server/postgres-copy/copy.js';
 import { migrate } from '../server/db/migrate.js';
 
 /** `npm run db:migrate-to-postgres -- <sqlite file> <DATABASE_URL>`: copy, verify, report. */

@@ -3,8 +3,8 @@ import type { ScoringSettings } from '../config.js';
 import { getInstrument } from '../instruments/store.js';
 import { readCounts } from '../rollups/index.js';
 import { scoreInstrument } from '../scoring/index.js';
-import type { AppDatabase } from './database.js';
-import type { Database } from './types.js';
+import type { AppDatabase } from '../db/database.js';
+import type { Database } from '../db/types.js';
 
 /**
  * Tables in an order that satisfies every foreign key; schema_migrations is the target's own, and

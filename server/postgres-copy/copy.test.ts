@@ -6,9 +6,9 @@ import { readCounts } from '../rollups/index.js';
 import { seedDemo } from '../seed/index.js';
 import { tempDir, testConfig } from '../testing/harness.js';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '../testing/postgres.js';
-import { copySqliteToPostgres } from './copy-to-postgres.js';
-import { openPostgres, openSqlite } from './database.js';
-import { migrate } from './migrate.js';
+import { copySqliteToPostgres } from './copy.js';
+import { openPostgres, openSqlite } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
 
 /**
  * Runs against TEST_DATABASE_URL under `npm run test:pg`, and otherwise against a throwaway
