@@ -74,6 +74,10 @@ export const RAW_COLUMNS = [
   { key: 'instrument', vi: 'Bộ câu hỏi' },
   { key: 'comment', vi: 'Góp ý' },
   { key: 'lang', vi: 'Ngôn ngữ' },
+  /** The optional demographics the survey asks, as their codes (under_25, 25_39, 40_59, 60_plus; female, male, other; 1 / 0). */
+  { key: 'age_band', vi: 'Nhóm tuổi' },
+  { key: 'gender', vi: 'Giới tính' },
+  { key: 'first_visit', vi: 'Lần đầu đến' },
   { key: 'flags', vi: 'Cờ' },
 ] as const;
 export type RawColumnKey = (typeof RAW_COLUMNS)[number]['key'];

@@ -219,7 +219,7 @@ describe('raw responses CSV', () => {
     const [header, ...rows] = parse(text, { bom: true, relax_column_count: false }) as string[][];
     expect(header).toEqual([
       'Mã phiếu', 'Mã tỉnh', 'Mã đơn vị', 'Tên đơn vị', 'Mã quầy', 'Tên quầy', 'Mã cán bộ', 'Tên cán bộ', 'Mã TTHC', 'Tên TTHC', 'Kênh',
-      'Thời điểm (giờ Việt Nam)', 'Bộ câu hỏi', 'QUAY.1', 'QUAY.2', 'QUAY.3', 'QUAY.4', 'QUAY.ALL', 'Góp ý', 'Ngôn ngữ', 'Cờ',
+      'Thời điểm (giờ Việt Nam)', 'Bộ câu hỏi', 'QUAY.1', 'QUAY.2', 'QUAY.3', 'QUAY.4', 'QUAY.ALL', 'Góp ý', 'Ngôn ngữ', 'Nhóm tuổi', 'Giới tính', 'Lần đầu đến', 'Cờ',
     ]);
     const stored = await x.t.db.kysely
       .selectFrom('responses')
@@ -297,7 +297,7 @@ describe('raw responses CSV from answers written by hand', () => {
     const csv = parse(await (await get(`/api/admin/exports/raw?unitId=${baclieu.id}&from=2026-11-08&to=2026-11-08`)).text(), { bom: true }) as string[][];
     const row = csv.find((r) => r[0] === '00000000-0000-4000-8000-0000000000bb')!;
     expect(row.slice(11, 18)).toEqual(['2026-11-08 23:59:59', 'QUAY@1', '', '3', '', 'NA', '5']);
-    expect(row.slice(18)).toEqual(['', 'en', '']);
+    expect(row.slice(18)).toEqual(['', 'en', '', '', '', '']);
   });
 });
 

@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type ExcelJS from 'exceljs';
 import { sql, type CompiledQuery } from 'kysely';
 import { NO_OPINION, RAW_COLUMNS, RAW_COLUMNS_BEFORE_SCORES } from '../../schema/exports.js';
+import type { Demographics } from '../../schema/survey.js';
 import type { AppDatabase } from '../db/database.js';
 import type { Db } from '../db/types.js';
 import { getInstrument } from '../instruments/store.js';
@@ -55,6 +56,7 @@ export interface RawRecord {
   answers: Record<string, number | null>;
   comment: string | null;
   lang: string;
+  demographics: Demographics | null;
   suspect: boolean;
   invitation: boolean;
 }
@@ -128,9 +130,10 @@ const PAGE_COLUMNS = [
   'lang',
   'suspect',
   'invitation_id',
+  'demographics',
 ] as const;
 
-type PageRow = [string, string, string | null, string | null, string | null, string, string, string, string, string | null, string, number, string | null];
+type PageRow = [string, string, string | null, string | null, string | null, string, string, string, string, string | null, string, number, string | null, string | null];
 
 interface Cursor {
   submittedAt: string;
@@ -253,9 +256,17 @@ const toRecord = (r: PageRow): RawRecord => ({
   answers: JSON.parse(r[8]) as Record<string, number | null>,
   comment: r[9],
   lang: r[10],
+  demographics: r[13] === null ? null : (JSON.parse(r[13]) as Demographics),
   suspect: r[11] === 1,
   invitation: r[12] !== null,
 });
+
+/** The demographics cells (age band, gender, first visit) of a stored demographics JSON, as codes. */
+function demographicCells(json: string | null): [string, string, string] {
+  if (json === null) return ['', '', ''];
+  const d = JSON.parse(json) as Demographics;
+  return [d.ageBand ?? '', d.gender ?? '', d.firstVisit === undefined ? '' : d.firstVisit ? '1' : '0'];
+}
 
 /** Pages of responses in (day, submitted_at, id) order, as records. */
 export async function* rawPages(database: AppDatabase, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
@@ -340,7 +351,7 @@ function recordCells(r: RawRecord, criteria: readonly string[], lookups: Lookups
       const value = r.answers[code];
       return value === null || value === undefined ? NO_OPINION : value;
     }),
-    tail: [r.comment ?? '', r.lang, flags],
+    tail: [r.comment ?? '', r.lang, ...demographicCells(r.demographics === null ? null : JSON.stringify(r.demographics)), flags],
   };
 }
 
@@ -420,7 +431,8 @@ function csvFormatter(criteria: readonly string[], lookups: Lookups): (page: Row
       out.add(
         `${csvText(r[0])},${unit},${named(caches.counters, r[2], lookups.counters)},${named(caches.staff, r[3], lookups.staff)},` +
           `${named(caches.procedures, r[4], lookups.procedures)},${csvText(r[5])},${wallTimeOnDay(day, r[6])},` +
-          `${fragment(caches.instruments, r[7], () => [r[7]])}${scoreCells(r[8], keys, criteria)},${csvText(r[9] ?? '')},${csvText(r[10])},${flags}\r\n`,
+          `${fragment(caches.instruments, r[7], () => [r[7]])}${scoreCells(r[8], keys, criteria)},${csvText(r[9] ?? '')},${csvText(r[10])},` +
+          `${r[13] === null ? ',,' : demographicCells(r[13]).join(',')},${flags}\r\n`,
       );
     }
     return out.bytes();

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResponseImportResult } from '../../schema/exports.js';
 import type { ScoreReport } from '../../schema/scoring.js';
@@ -110,8 +111,9 @@ describe('round trip: export raw → import into an empty instance', () => {
     const again = await readTable(await exportRaw(twin, twinAdmin, `from=${YEAR.from}&to=${YEAR.to}`), MAX_IMPORT_ROWS);
     const first = await readTable(file, MAX_IMPORT_ROWS);
     if (typeof again === 'string' || typeof first === 'string') throw new Error('unreadable');
-    const withoutChannel = (cells: string[]) => [...cells.slice(0, 10), ...cells.slice(11, 20)];
-    const kept = first.rows.filter((r) => !r.cells[20]!.includes('suspect'));
+    // Columns: 0–12 fixed, 13–17 the criteria, then comment, language, age band, gender, first visit, flags.
+    const withoutChannel = (cells: string[]) => [...cells.slice(0, 10), ...cells.slice(11, 23)];
+    const kept = first.rows.filter((r) => !r.cells[23]!.includes('suspect'));
     expect(again.rows.map((r) => withoutChannel(r.cells))).toEqual(kept.map((r) => withoutChannel(r.cells)));
   });
 
@@ -212,6 +214,24 @@ describe('paper forms', () => {
     const again = await upload(twin, admin, giarai.id, 'commit', csv);
     expect(again.result).toMatchObject({ imported: 0, duplicates: 3 });
     expect(await count(twin)).toBe(3);
+  });
+
+  it('keeps the demographics a form carries, and exports them again', async () => {
+    const csv = [
+      `${HEADER},Nhóm tuổi,Giới tính,Lần đầu đến`,
+      ',31942-TTPVHCC,Q1,,,,17/10/2026 08:15,QUAY@1,5,5,4,4,5,,60_plus,female,1',
+      ',31942-TTPVHCC,Q1,,,,17/10/2026 08:16,QUAY@1,3,3,3,3,3,,old,female,maybe',
+    ].join('\r\n');
+    const result = await upload(twin, admin, giarai.id, 'commit', csv);
+    expect(result.result.errors.map((e) => [e.row, e.column])).toEqual([[3, 'Nhóm tuổi']]);
+    const fixed = await upload(twin, admin, giarai.id, 'commit', csv.split('\r\n').slice(0, 2).join('\r\n'));
+    expect(fixed.result.imported).toBe(1);
+    const stored = await twin.t.db.kysely.selectFrom('responses').select('demographics').where('local_day', '=', '2026-10-17').executeTakeFirstOrThrow();
+    expect(JSON.parse(stored.demographics!)).toEqual({ ageBand: '60_plus', gender: 'female', firstVisit: true });
+    const exported = parse(new TextDecoder().decode(await exportRaw(twin, admin, 'from=2026-10-17&to=2026-10-17')), { bom: true }) as string[][];
+    const header = exported[0]!;
+    const row = exported.find((r) => r[header.indexOf('Nhóm tuổi')] === '60_plus')!;
+    expect([row[header.indexOf('Giới tính')], row[header.indexOf('Lần đầu đến')]]).toEqual(['female', '1']);
   });
 
   it('reads the semicolon CSV that Excel saves in a Vietnamese locale', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CHANNELS } from '../../schema/survey.js';
+import { CHANNELS, Demographics } from '../../schema/survey.js';
 import {
   NO_OPINION,
   RAW_COLUMNS,
@@ -309,6 +309,19 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
     const lang = text('lang').trim() || 'vi';
     if (lang !== 'vi' && lang !== 'en') fail('lang', 'invalid_value', 'Ngôn ngữ là vi hoặc en');
 
+    const demographics = Demographics.safeParse({
+      ...(text('age_band').trim() && { ageBand: text('age_band').trim() }),
+      ...(text('gender').trim() && { gender: text('gender').trim() }),
+      ...(text('first_visit').trim() && { firstVisit: text('first_visit').trim() === '1' ? true : text('first_visit').trim() === '0' ? false : text('first_visit') }),
+    });
+    if (!demographics.success) {
+      const path = String(demographics.error.issues[0]?.path[0]);
+      const column = path === 'ageBand' ? 'age_band' : path === 'gender' ? 'gender' : 'first_visit';
+      fail(column, 'invalid_value', 'Nhóm tuổi là under_25, 25_39, 40_59 hoặc 60_plus; giới tính là female, male hoặc other; lần đầu đến là 1 hoặc 0');
+    }
+    const demographicsJson = demographics.success && Object.keys(demographics.data).length ? JSON.stringify(demographics.data) : null;
+    if (demographicsJson !== null && instrument && !instrument.definition.demographics) fail('age_band', 'invalid_value', 'Bộ câu hỏi này không hỏi thông tin người trả lời');
+
     const flags = text('flags')
       .split(',')
       .map((f) => f.trim())
@@ -373,7 +386,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
         channel: 'paper',
         answers,
         comment,
-        demographics: null,
+        demographics: demographicsJson,
         lang,
         submittedAt: when.toISOString(),
         localDay: local.day,
