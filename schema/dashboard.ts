@@ -172,7 +172,8 @@ export const Score = z.object({
 });
 export type Score = z.infer<typeof Score>;
 
-export const ScoreLevel = z.enum(['overall', 'factor', 'criterion', 'factor_question', 'overall_question']);
+/** 'part': a part of a two-part questionnaire (S23: policy, service), listed above its factors. */
+export const ScoreLevel = z.enum(['overall', 'part', 'factor', 'criterion', 'factor_question', 'overall_question']);
 export type ScoreLevel = z.infer<typeof ScoreLevel>;
 
 export const ScoringView = z.object({

@@ -97,7 +97,7 @@ export interface ReportEntry {
   level: ScoreLevel;
   factor: string | null;
   label: LocalizedText;
-  score: CriterionScore | FactorScore | OverallScore;
+  score: CriterionScore | FactorScore | PartScore | OverallScore;
 }
 
 export const OVERALL_CODE = 'overall';
@@ -109,15 +109,27 @@ export function itemLabel(instrument: Instrument, code: string): LocalizedText {
   return item ? (item.short ?? item.text) : { vi: code, en: code };
 }
 
+/** The code of a part's row: dotted like every code, never that of an item or factor. */
+export const partCode = (part: string) => `PART.${part}`;
+
 /**
  * A report as display order: overall, then each factor followed by its criteria, then the direct
- * factor questions and the overall question.
+ * factor questions and the overall question. A questionnaire of several parts (S23) lists each
+ * part, its factors after it: the overall is the mean of the parts, not of the factors.
  */
 export function reportEntries(instrument: Instrument, report: ScoreReport): ReportEntry[] {
   const entries: ReportEntry[] = [
     { code: OVERALL_CODE, level: 'overall', factor: null, label: OVERALL_LABEL, score: report.overall },
   ];
-  for (const factor of report.factors) {
+  const partOf = new Map(instrument.definition.factors.map((f) => [f.code, f.part]));
+  const byPart = report.parts.length > 1 ? report.parts : [];
+  const factors = byPart.length ? byPart.flatMap((p) => report.factors.filter((f) => partOf.get(f.code) === p.code)) : report.factors;
+  for (const factor of factors) {
+    const part = byPart.find((p) => p.code === partOf.get(factor.code));
+    if (part && !entries.some((e) => e.code === partCode(part.code))) {
+      const title = instrument.definition.parts.find((p) => p.code === part.code)!.title;
+      entries.push({ code: partCode(part.code), level: 'part', factor: null, label: title, score: part });
+    }
     const definition = instrument.definition.factors.find((f) => f.code === factor.code);
     entries.push({ code: factor.code, level: 'factor', factor: null, label: definition?.title ?? { vi: factor.code, en: factor.code }, score: factor });
     for (const c of report.criteria.filter((c) => c.factor === factor.code)) {

@@ -87,6 +87,7 @@ export function OverviewView() {
                     part: w.method(data.scoring.partRollup),
                     unit: w.t(`u_${data.scoring.unitRollup}`),
                   })}
+                  {data.rows.some((r) => r.level === 'part') && ` ${w.t('partsNote')}`}
                 </p>
                 <div class="panel">
                   <h3>{w.t('scoresTable')}</h3>
@@ -136,7 +137,7 @@ export function OverviewView() {
                         {data.rows.map((row) => (
                           <tr key={row.code} class={`${row.level} ${row.belowTarget ? 'below' : ''}`}>
                             <th scope="row">
-                              {row.level === 'factor' ? (
+                              {row.level === 'factor' || row.level === 'part' ? (
                                 w.text(row.label)
                               ) : (
                                 <Link href={weakHref(row.code)}>{w.text(row.label)}</Link>

@@ -73,7 +73,7 @@ export function TrendsView() {
   return (
     <Status loaded={loaded}>
       {(data) => {
-        const series = data.series.filter((s) => (seriesKind === 'criteria' ? s.level === 'criterion' || s.level === 'overall_question' : s.level === 'overall' || s.level === 'factor'));
+        const series = data.series.filter((s) => (seriesKind === 'criteria' ? s.level === 'criterion' || s.level === 'overall_question' : s.level === 'overall' || s.level === 'part' || s.level === 'factor'));
         const drill = (i: number) => {
           const point = data.points[i];
           if (!point) return;
