@@ -4,7 +4,7 @@ import type { ScoringSettings } from '../config.js';
 
 /** The numbers an export shows for one scored set, in reading order, with their Vietnamese names. */
 
-export type MeasureKind = 'overall' | 'factor' | 'criterion' | 'factor_sat' | 'overall_question';
+export type MeasureKind = 'overall' | 'part' | 'factor' | 'criterion' | 'factor_sat' | 'overall_question';
 
 export interface MeasureDef {
   key: string;
@@ -31,13 +31,24 @@ export interface MeasureValue {
 
 const itemLabel = (item: Item) => item.short?.vi ?? item.text.vi;
 
-/** overall, each factor, each criterion, then the direct factor and overall questions (if the instrument has them). */
+/**
+ * overall, each factor, each criterion, then the direct factor and overall questions (if the
+ * instrument has them). With several parts (S23), each part comes before its factors.
+ */
 export function measureDefs(instrument: Instrument): MeasureDef[] {
   const { definition } = instrument;
   const items = definition.items;
+  const factor = (f: (typeof definition.factors)[number]): MeasureDef => ({ key: `factor:${f.code}`, kind: 'factor', label: f.title.vi, text: f.title.vi, code: f.code });
+  const factors =
+    definition.parts.length > 1
+      ? definition.parts.flatMap((p) => [
+          { key: `part:${p.code}`, kind: 'part' as const, label: `Phần ${p.code}: ${p.title.vi}`, text: p.title.vi, code: p.code },
+          ...definition.factors.filter((f) => f.part === p.code).map(factor),
+        ])
+      : definition.factors.map(factor);
   return [
     { key: 'overall', kind: 'overall', label: 'Chỉ số hài lòng chung', text: 'Chỉ số hài lòng về sự phục vụ hành chính', code: null },
-    ...definition.factors.map((f): MeasureDef => ({ key: `factor:${f.code}`, kind: 'factor', label: f.title.vi, text: f.title.vi, code: f.code })),
+    ...factors,
     ...items
       .filter((i) => i.role === 'criterion')
       .map((i): MeasureDef => ({ key: `item:${i.code}`, kind: 'criterion', label: `${i.code} ${itemLabel(i)}`, text: i.text.vi, code: i.code })),
@@ -66,6 +77,7 @@ function valueOf(s: Scored): MeasureValue {
 
 export function measureValue(report: ScoreReport, def: MeasureDef): MeasureValue {
   if (def.kind === 'overall') return valueOf(report.overall);
+  if (def.kind === 'part') return valueOf(report.parts.find((p) => p.code === def.code)!);
   if (def.kind === 'factor') return valueOf(report.factors.find((f) => f.code === def.code)!);
   const items = [...report.criteria, ...report.factorQuestions, ...(report.overallQuestion ? [report.overallQuestion] : [])];
   return valueOf(items.find((c) => c.code === def.code)!);
@@ -96,12 +108,17 @@ const UNIT_ROLLUP_VI = {
   mean_of_children: 'trung bình cộng chỉ số của các đơn vị trực thuộc',
 } as const;
 
-/** The roll-up and rounding rules in words, for methodology notes. */
-export function methodNotes(settings: ScoringSettings): { label: string; value: string }[] {
+/** The roll-up and rounding rules in words, for methodology notes; a questionnaire of several parts rolls factors into parts, then parts into the overall. */
+export function methodNotes(settings: ScoringSettings, parts = 1): { label: string; value: string }[] {
   return [
     { label: 'Chỉ số tiêu chí', value: 'Tỷ lệ câu trả lời "Hài lòng" hoặc "Rất hài lòng" (4–5) trên số câu trả lời hợp lệ (1–5); "Không ý kiến" không tính' },
     { label: 'Tổng hợp tiêu chí → yếu tố', value: FACTOR_ROLLUP_VI[settings.factorRollup] },
-    { label: 'Tổng hợp yếu tố → chỉ số chung', value: PART_ROLLUP_VI[settings.partRollup] },
+    ...(parts > 1
+      ? [
+          { label: 'Tổng hợp yếu tố → phần', value: PART_ROLLUP_VI[settings.partRollup] },
+          { label: 'Tổng hợp phần → chỉ số chung', value: 'trung bình cộng chỉ số các phần' },
+        ]
+      : [{ label: 'Tổng hợp yếu tố → chỉ số chung', value: PART_ROLLUP_VI[settings.partRollup] }]),
     { label: 'Tổng hợp theo đơn vị', value: UNIT_ROLLUP_VI[settings.unitRollup] },
     {
       label: 'Khoảng tin cậy',

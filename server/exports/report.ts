@@ -108,7 +108,7 @@ const isWeak = (index: number | null, target: number) => index !== null && index
 
 /** Horizontal bars, one per factor plus the overall index, with the target as a dashed line. */
 function factorChart(report: ScoreReport, defs: MeasureDef[], settings: ScoringSettings, target: number) {
-  const bars = defs.filter((d) => d.kind === 'overall' || d.kind === 'factor');
+  const bars = defs.filter((d) => d.kind === 'overall' || d.kind === 'part' || d.kind === 'factor');
   const width = 640;
   const labelHeight = 18;
   const barHeight = 18;
@@ -151,7 +151,7 @@ function measureRows(data: ReportData, defs: MeasureDef[]) {
     const weak = def.kind !== 'overall' && isWeak(v.index, target);
     return html`<tr class="${weak ? 'weak' : ''}">
       <td class="code">${def.code ?? ''}</td>
-      <td>${def.kind === 'criterion' || def.kind === 'overall_question' || def.kind === 'factor_sat' ? def.text : def.label}${weak
+      <td>${def.kind === 'criterion' || def.kind === 'overall_question' || def.kind === 'factor_sat' ? def.text : def.kind === 'part' ? html`<strong>${def.label}</strong>` : def.label}${weak
         ? html` <span class="weak-mark">▼ Cần cải thiện</span>`
         : ''}</td>
       <td class="num">${pct(v.index, settings)}</td>
@@ -254,8 +254,9 @@ export type ReportAssets = { href: string; scriptSrc: string } | { inline: strin
 export function reportHtml(data: ReportData, assets: ReportAssets): HtmlEscapedString | Promise<HtmlEscapedString> {
   const { settings, current } = data;
   const defs = measureDefs(current.instrument);
-  const factorDefs = defs.filter((d) => d.kind === 'overall' || d.kind === 'factor');
-  const itemDefs = defs.filter((d) => d.kind !== 'overall' && d.kind !== 'factor');
+  // Parts (S23) are listed with the factors, each above its own.
+  const factorDefs = defs.filter((d) => d.kind === 'overall' || d.kind === 'part' || d.kind === 'factor');
+  const itemDefs = defs.filter((d) => d.kind !== 'overall' && d.kind !== 'part' && d.kind !== 'factor');
   const overall = current.total.report.overall;
   const weakCount = itemDefs.filter((d) => isWeak(measureValue(current.total.report, d).index, data.target)).length;
   const unscoredCount = itemDefs.filter((d) => measureValue(current.total.report, d).index === null).length;
@@ -403,7 +404,7 @@ export function reportHtml(data: ReportData, assets: ReportAssets): HtmlEscapedS
         <h2>VII. Phương pháp và lưu ý về cỡ mẫu</h2>
         <ul class="method">
           <li>Bộ câu hỏi: ${current.instrument.id} – ${current.instrument.definition.title.vi}; phiên bản phương pháp ${current.instrument.definition.methodologyVersion}.</li>
-          ${methodNotes(settings).map((n) => html`<li><strong>${n.label}:</strong> ${n.value}.</li>`)}
+          ${methodNotes(settings, current.instrument.definition.parts.length).map((n) => html`<li><strong>${n.label}:</strong> ${n.value}.</li>`)}
           <li><strong>Cỡ mẫu:</strong> chỉ số chung tính từ ${count(current.total.responses)} phiếu${overall.minN !== null
               ? `; tiêu chí ít câu trả lời hợp lệ nhất có ${count(overall.minN)} câu trả lời`
               : ''}.

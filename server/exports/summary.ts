@@ -158,7 +158,7 @@ function addMethodologySheet(workbook: ExcelJS.Workbook, input: SummaryInput): v
     ['Đến ngày', vnDate(period.to)],
     ['Bộ câu hỏi', `${scores.instrument.id} – ${definition.title.vi}`],
     ['Phiên bản phương pháp', definition.methodologyVersion],
-    ...methodNotes(settings).map((n): [string, string] => [n.label, n.value]),
+    ...methodNotes(settings, definition.parts.length).map((n): [string, string] => [n.label, n.value]),
     ['Bộ lọc', input.filters],
     ['Thời điểm lập', `${vnDateTime(input.generatedAt).replace('T', ' ').slice(0, 19)} (giờ Việt Nam)`],
     ['Người lập', input.generatedBy],
@@ -216,6 +216,7 @@ export async function summaryWorkbook(input: SummaryInput): Promise<Buffer> {
 
 const LEVEL_NAMES: Record<MeasureDef['kind'], string> = {
   overall: 'Chỉ số chung',
+  part: 'Phần',
   factor: 'Yếu tố',
   criterion: 'Tiêu chí',
   factor_sat: 'Câu hỏi hài lòng yếu tố',
