@@ -93,13 +93,19 @@ describe('/api/admin/instruments', () => {
     expect(InstrumentList.parse(await (await send(otherOfficer, 'GET', BASE)).json()).items.map((i) => i.id)).not.toContain('CMQUAY@1');
     expect(await errorOf(await send(otherOfficer, 'GET', `${BASE}/CMQUAY@1`))).toMatchObject({ status: 403, code: 'forbidden_unit' });
     expect(await errorOf(await send(otherOfficer, 'POST', `${BASE}/CMQUAY@1/versions`))).toMatchObject({ status: 403, code: 'forbidden_unit' });
+    // Nor do the dashboards and exports name it to them.
+    for (const path of ['/api/admin/dashboard/overview', '/api/admin/exports/summary']) {
+      const res = await send(otherOfficer, 'GET', `${path}?instrumentId=CMQUAY@1`);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(await res.text()).not.toContain('Đánh giá sự hài lòng tại quầy');
+    }
     expect(await errorOf(await send(supervisor, 'PUT', `${BASE}/CMQUAY@1`, { definition: created.definition }))).toMatchObject({
       status: 403,
       code: 'forbidden',
     });
     expect(await errorOf(await send(viewer, 'POST', BASE, { code: 'X1', template: 'EMPTY' }))).toMatchObject({ status: 403, code: 'forbidden' });
     // Built-in versions are read-only for a province: it starts its own from them instead.
-    const builtIn = (await send(officer, 'GET', `${BASE}/QUAY@1`).then((r) => r.json())) as InstrumentDetail;
+    const builtIn = (await (await send(officer, 'GET', `${BASE}/QUAY@1`)).json()) as InstrumentDetail;
     expect(await errorOf(await send(officer, 'PUT', `${BASE}/QUAY@1`, { definition: builtIn.definition }))).toMatchObject({
       status: 403,
       code: 'forbidden',

@@ -3,7 +3,8 @@ import type { CountsByItem, ScoreReport } from '../../schema/scoring.js';
 import type { Actor } from '../auth/actor.js';
 import type { Db } from '../db/types.js';
 import type { Deps } from '../deps.js';
-import { getInstrument, requireInstrument } from '../instruments/store.js';
+import { AppError } from '../http.js';
+import { getInstrument, getInstrumentRecord, requireInstrument } from '../instruments/store.js';
 import { responseRate } from '../invitations/responseRate.js';
 import { readCounts, readResponseCounts, type CountsFilter } from '../rollups/index.js';
 import { scoreUnits } from '../scoring/index.js';
@@ -73,6 +74,11 @@ export async function chooseInstrument(
   requestedId: string | undefined,
 ): Promise<{ chosen: Instrument | null; choices: InstrumentChoice[] }> {
   const requested = requestedId !== undefined ? await requireInstrument(db, requestedId) : undefined;
+  // A province's own questionnaire is not even named outside the province: answered as unknown.
+  if (requested) {
+    const owner = (await getInstrumentRecord(db, requested.id))?.ownerUnitId ?? null;
+    if (owner !== null && !scope.units.some((u) => u.provinceId === owner)) throw new AppError('not_found', 404, `No instrument ${requested.id}`);
+  }
   const byInstrument = await readResponseCounts(db, scopeCountsFilter(scope, range, filter));
   const choices: InstrumentChoice[] = [];
   for (const row of [...byInstrument].sort((a, b) => b.n - a.n || (a.instrumentId < b.instrumentId ? -1 : 1))) {
