@@ -226,7 +226,8 @@ describe('citizen survey page', () => {
       await expectAccessible(page, `${mode.name} S17 factor screen`);
       await shot(page, `a11y-${mode.name}-s17-factor1`);
     }
-  });
+    // Some thirty axe runs: about three minutes on a busy two-core machine.
+  }, 360_000);
 
   it('one factor per screen for S17', async () => {
     const { page } = await phone();
