@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BoundedInstant, CalendarDay } from './days.js';
+import { checkDossierTimes, DossierFactsShape } from './dossiers.js';
 
 const Code = z.string().trim().min(1).max(64);
 
@@ -22,16 +23,11 @@ export const InvitationInput = z
     dueAt: BoundedInstant.optional(),
     returnedAt: BoundedInstant.optional(),
     expiresInDays: z.number().int().min(1).max(365).default(30),
+    /** The dossier's facts for the TT 01/2018 indicators (schema/dossiers.ts); more can follow by PATCH. */
+    ...DossierFactsShape,
   })
   .strict()
-  .superRefine((v, ctx) => {
-    for (const later of ['dueAt', 'returnedAt'] as const) {
-      const at = v[later];
-      if (v.receivedAt && at && Date.parse(at) < Date.parse(v.receivedAt)) {
-        ctx.addIssue({ code: 'custom', path: [later], message: `${later} is before receivedAt` });
-      }
-    }
-  });
+  .superRefine(checkDossierTimes);
 export type InvitationInput = z.input<typeof InvitationInput>;
 export type InvitationInputParsed = z.output<typeof InvitationInput>;
 

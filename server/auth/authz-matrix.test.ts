@@ -264,6 +264,15 @@ const SAMPLES: Record<string, Sample> = {
     { body: { ids: [w.flagged.id, o.flagged.id], decision: 'reject' }, crossUnit: true },
   ],
 
+  'GET /api/admin/indicators': (w) => [
+    { path: '/api/admin/indicators' },
+    { path: `/api/admin/indicators?unitId=${w.centre.id}&period=year&at=2026&staffId=${w.staff.id}&dedupe=true` },
+  ],
+
+  'PATCH /api/v1/dossiers/:code': (w) => [
+    { path: `/api/v1/dossiers/HS-${w.counter.code}`, body: { returnedAt: '2026-11-19T10:00:00+07:00', completionContacts: 0, complaints: [] } },
+  ],
+  'PUT /api/v1/unit-indicators': (w) => [{ body: { unitCode: w.centre.code, period: '2026-Q4', scores: { 'D18.5': 2, 'D18.9': null } } }],
   'POST /api/v1/invitations': (w, o) => [
     { body: { dossierCode: uniq('HS-'), unitCode: w.centre.code, counterCode: w.counter.code } },
     { body: { dossierCode: uniq('HS-'), unitCode: w.centre.code, counterCode: o.counter.code }, crossUnit: true },
@@ -415,7 +424,7 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const [sp1, sp2, sp3] = [await point(cc1, q1.id), await point(cc2, q2.id), await point(cc3, q3.id)];
   const [f1, f2, f3] = [await flaggedAnswer(cc1, sp1.id, q1.id), await flaggedAnswer(cc2, sp2.id, q2.id), await flaggedAnswer(cc3, sp3.id, q3.id)];
   for (const [k, q] of [[k1, q1], [k2, q2], [k3, q3]] as const) {
-    await issueInvitation(deps, k.principal, { dossierCode: `HS-${tag()}`, counterCode: q.code });
+    await issueInvitation(deps, k.principal, { dossierCode: `HS-${q.code}`, counterCode: q.code });
   }
   const admin = await user('matrix.admin', [{ role: 'system_admin', unit: null }]);
   const off1 = await user('matrix.officer1', [{ role: 'provincial_officer', unit: p1 }]);

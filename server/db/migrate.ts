@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_responses_by_day_and_time.js';
 import * as m007 from './migrations/007_drop_durable_device_marks.js';
 import * as m008 from './migrations/008_sign_in_hardening.js';
 import * as m009 from './migrations/009_suspect_review.js';
+import * as m010 from './migrations/010_dossier_facts_and_answer_chain.js';
 import * as m011 from './migrations/011_questionnaires.js';
 
 export interface Migration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'drop_durable_device_marks', up: m007.up },
   { version: 8, name: 'sign_in_hardening', up: m008.up },
   { version: 9, name: 'suspect_review', up: m009.up },
+  { version: 10, name: 'dossier_facts_and_answer_chain', up: m010.up },
   { version: 11, name: 'questionnaires', up: m011.up },
 ];
 

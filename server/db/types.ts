@@ -31,6 +31,10 @@ export interface Database {
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  answer_chain: AnswerChainTable;
+  answer_chain_head: AnswerChainHeadTable;
+  unit_indicator_scores: UnitIndicatorScoreTable;
+  export_manifests: ExportManifestTable;
 }
 
 export type Db = Kysely<Database>;
@@ -153,6 +157,10 @@ export interface InvitationTable {
   expires_at: string;
   used_at: string | null;
   response_id: string | null;
+  /** JSON of schema/dossiers.ts DossierFacts given by the one-stop software; null when none. */
+  facts: NullableDefault<string>;
+  /** Vietnam-local day of return (else receipt, else issue): the reporting period it counts in. */
+  dossier_day: string;
 }
 
 export type Channel = 'counter_tablet' | 'qr_web' | 'portal' | 'sms' | 'paper' | 'phone';
@@ -186,6 +194,10 @@ export interface ResponseTable {
   review: NullableDefault<'accepted' | 'rejected'>;
   reviewed_at: NullableDefault<string>;
   created_at: string;
+  /** The answer-chain link (server/integrity/chain.ts) the answer was stored in. */
+  chain_seq: NullableDefault<number>;
+  /** The first hex characters of the answer's digest, to name an edited answer. */
+  chain_digest: NullableDefault<string>;
 }
 
 /** A nullable column that inserts may leave out (it is then null). */
@@ -346,6 +358,44 @@ export interface SettingTable {
   key: string;
   value: string;
   updated_at: string;
+}
+
+/** One link of the answer chain: a committed write of answers. */
+export interface AnswerChainTable {
+  seq: number;
+  format: number;
+  prev_hash: string;
+  batch_hash: string;
+  head_hash: string;
+  answers: number;
+  /** The newest stored time (created_at) among the link's answers. */
+  last_answer_at: string;
+}
+
+/** The chain's newest link (one row, id 1): locked by each writer, so links follow commit order. */
+export interface AnswerChainHeadTable {
+  id: number;
+  seq: number;
+  head_hash: string;
+}
+
+/** Indicator scores a unit gets as a whole for a quarter (2026-Q1) or year (2026), in tenths (0–20). */
+export interface UnitIndicatorScoreTable {
+  unit_id: string;
+  period: string;
+  code: string;
+  tenths: number;
+  updated_at: string;
+}
+
+/** The signed manifest of every export, for whoever received the file to check it. */
+export interface ExportManifestTable {
+  id: string;
+  created_at: string;
+  actor_user_id: string | null;
+  unit_id: string | null;
+  /** JSON of the signed manifest; null while a streamed export is still being written. */
+  manifest: string | null;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -7,6 +7,8 @@ import { keyedHash, newId, newSecretToken, sha256Hex } from '../ids.js';
 import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
 import { pointForInvitation } from '../surveypoints/points.js';
 import { vnLocalParts } from '../time.js';
+import { factsJson } from './dossiers.js';
+import { dossierDay } from '../indicators/dossier.js';
 import {
   InvitationInput,
   type InvitationInputParsed,
@@ -126,6 +128,8 @@ export async function createInvitation(deps: Deps, key: InvitationIssuer, raw: I
 
     const surveyPointId = await pointForInvitation(tx, deps.clock, unit.id, counterId);
     const invitationId = newId();
+    const issuedDay = vnLocalParts(now).day;
+    const times = { receivedAt: toUtc(input.receivedAt), returnedAt: toUtc(input.returnedAt) };
     await tx
       .insertInto('invitations')
       .values({
@@ -138,11 +142,13 @@ export async function createInvitation(deps: Deps, key: InvitationIssuer, raw: I
         staff_id: staffId,
         procedure_id: procedureId,
         dossier_hash: dossierHash,
-        received_at: toUtc(input.receivedAt),
+        received_at: times.receivedAt,
         due_at: toUtc(input.dueAt),
-        returned_at: toUtc(input.returnedAt),
+        returned_at: times.returnedAt,
         issued_at: now.toISOString(),
-        issued_day: vnLocalParts(now).day,
+        issued_day: issuedDay,
+        facts: factsJson(input),
+        dossier_day: dossierDay(times, issuedDay),
         expires_at: expiresAt,
         used_at: null,
         response_id: null,

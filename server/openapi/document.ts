@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorBody, type ErrorCode } from '../../schema/errors.js';
+import { DossierState, DossierUpdate, UnitIndicatorInput, UnitIndicatorResult } from '../../schema/dossiers.js';
 import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
 import { instrumentId } from '../../schema/instrument.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
@@ -38,6 +39,56 @@ const EXAMPLE_INVITATION_FULL = {
   staffCode: 'CB0041',
   returnedAt: '2026-11-24T15:10:00+07:00',
 } satisfies z.input<typeof InvitationInput>;
+
+/**
+ * A dossier with the facts the TT 01/2018 indicators need, as the demo's one-stop software sends it
+ * (its API key is for the Giá Rai ward centre, 31942-TTPVHCC): these examples work on `npm start`'s demo.
+ */
+export const EXAMPLE_DOSSIER_CODE = 'H96.31942-261118-0007';
+
+export const EXAMPLE_INVITATION_WITH_FACTS = {
+  dossierCode: EXAMPLE_DOSSIER_CODE,
+  counterCode: 'Q3',
+  procedureCode: '1.012753',
+  staffCode: 'CB0045',
+  receivedAt: '2026-11-18T08:15:00+07:00',
+  dueAt: '2026-12-02T17:00:00+07:00',
+  agencySteps: [
+    { agency: 'Văn phòng Đăng ký đất đai', dueAt: '2026-11-28T17:00:00+07:00' },
+    { agency: 'Chi cục Thuế', dueAt: '2026-11-30T17:00:00+07:00' },
+  ],
+  completionContacts: 0,
+  agenciesContacted: 1,
+  publication: 'posted_and_online',
+  expiresInDays: 45,
+} satisfies z.input<typeof InvitationInput>;
+
+/** What becomes known at return, for the same dossier. */
+export const EXAMPLE_DOSSIER_UPDATE = {
+  returnedAt: '2026-12-01T10:30:00+07:00',
+  agencySteps: [
+    { agency: 'Văn phòng Đăng ký đất đai', dueAt: '2026-11-28T17:00:00+07:00', completedAt: '2026-11-27T16:00:00+07:00' },
+    { agency: 'Chi cục Thuế', dueAt: '2026-11-30T17:00:00+07:00', completedAt: '2026-11-30T09:00:00+07:00' },
+  ],
+  late: false,
+  complaints: [],
+} satisfies DossierUpdate;
+
+export const EXAMPLE_DOSSIER_COMPLAINT = {
+  complaints: [
+    {
+      receivedAt: '2026-11-25T09:00:00+07:00',
+      dueAt: '2026-12-09T17:00:00+07:00',
+      answeredAt: '2026-12-03T15:00:00+07:00',
+      substantiated: false,
+    },
+  ],
+} satisfies DossierUpdate;
+
+export const EXAMPLE_UNIT_INDICATORS = {
+  period: '2026-Q4',
+  scores: { 'D18.5': 2, 'D18.9': 1.5 },
+} satisfies UnitIndicatorInput;
 
 export const EXAMPLE_RESPONSE = {
   id: '0b6c8f1e-3d2a-4c5b-9e7f-1a2b3c4d5e6f',
@@ -111,7 +162,7 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
     },
     servers: [{ url: publicBaseUrl }],
     tags: [
-      { name: 'invitations', description: 'Single-use survey links per dossier (API key)' },
+      { name: 'invitations', description: 'Single-use survey links per dossier, and the dossier facts the indicators need (API key)' },
       { name: 'survey', description: 'What the citizen survey page calls (public)' },
       SURVEY_POINT_TAG,
     ],
@@ -132,6 +183,7 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
             content: json(ref('InvitationInput'), {
               atCounter: { summary: 'A dossier received at counter Q1', value: EXAMPLE_INVITATION_INPUT },
               withCatalogue: { summary: 'With centre, procedure (mã TTHC) and official', value: EXAMPLE_INVITATION_FULL },
+              withFacts: { summary: 'With the facts the TT 01/2018 indicators need (works on the demo)', value: EXAMPLE_INVITATION_WITH_FACTS },
             }),
           },
           responses: {
@@ -142,6 +194,95 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
             ]),
             '401': errorResponse('Missing, unknown or revoked API key', ['unauthenticated']),
             '409': errorResponse('This dossier has already been evaluated', ['conflict']),
+            '413': errorResponse('Body too large', ['payload_too_large']),
+            '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
+          },
+        },
+      },
+      '/api/v1/dossiers/{dossierCode}': {
+        patch: {
+          tags: ['invitations'],
+          operationId: 'updateDossier',
+          summary: "Add a dossier's facts known later, mostly at return",
+          description:
+            'For the TT 01/2018/TT-VPCP indicators and the QĐ 766 satisfaction ratio: the return time, each agency\'s completion, ' +
+            'whether the result was late, complaints and how they were handled. Given fields replace the stored ones (a list replaces the ' +
+            'whole list); null clears one. Works before and after the citizen answered. The reply is the dossier as stored with the ' +
+            'per-dossier indicator scores it now gives (an indicator without data is absent, not 0). A dossier code issued at several ' +
+            "units of the key's area needs unitCode; one outside the area is answered as unknown (404).",
+          security: [{ apiKey: [] }],
+          parameters: [
+            {
+              name: 'dossierCode',
+              in: 'path',
+              required: true,
+              description: 'The dossier code as sent when the invitation was issued (percent-encoded).',
+              schema: { type: 'string', minLength: 1, maxLength: 100 },
+              examples: { demo: { value: EXAMPLE_DOSSIER_CODE } },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: json(ref('DossierUpdate'), {
+              atReturn: { summary: 'Returned on time, both agencies done, no complaint', value: EXAMPLE_DOSSIER_UPDATE },
+              complaint: { summary: 'A complaint, answered before its deadline', value: EXAMPLE_DOSSIER_COMPLAINT },
+            }),
+          },
+          responses: {
+            '200': {
+              description: 'Updated',
+              content: json(ref('DossierState'), {
+                updated: {
+                  value: {
+                    unitCode: '31942-TTPVHCC',
+                    receivedAt: '2026-11-18T01:15:00.000Z',
+                    dueAt: '2026-12-02T10:00:00.000Z',
+                    returnedAt: '2026-12-01T03:30:00.000Z',
+                    facts: {
+                      agencySteps: EXAMPLE_DOSSIER_UPDATE.agencySteps,
+                      completionContacts: 0,
+                      agenciesContacted: 1,
+                      late: false,
+                      complaints: [],
+                      publication: 'posted_and_online',
+                    },
+                    answered: false,
+                    dossierDay: '2026-12-01',
+                    scores: { 'D18.1': 2, 'D18.2': 1, 'D18.3': 2, 'D18.4': 1, 'D18.6': 2, 'D18.7': 2 },
+                    overdue: false,
+                  } satisfies DossierState,
+                },
+              }),
+            },
+            '400': errorResponse('The body is not valid, or the dossier code was issued at several units', ['validation_failed', 'invalid_json']),
+            '401': errorResponse('Missing, unknown or revoked API key', ['unauthenticated']),
+            '404': errorResponse("No dossier with this code in the key's area", ['not_found']),
+            '413': errorResponse('Body too large', ['payload_too_large']),
+            '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
+          },
+        },
+      },
+      '/api/v1/unit-indicators': {
+        put: {
+          tags: ['invitations'],
+          operationId: 'setUnitIndicators',
+          summary: 'Set the indicator scores a unit gets as a whole for a quarter or year',
+          description:
+            'TT 01/2018 indicators 5, 6, 8 and 9 are scored per unit from the case-management system (0–2, one decimal). ' +
+            "A score given here stands in for the platform's own figure (6 from the dossiers' publication, 8 from their complaints); " +
+            'null removes one. A year without its own score takes the mean of the scores given for its quarters. ' +
+            "Without unitCode the key's own unit.",
+          security: [{ apiKey: [] }],
+          requestBody: { required: true, content: json(ref('UnitIndicatorInput'), { quarter: { value: EXAMPLE_UNIT_INDICATORS } }) },
+          responses: {
+            '200': {
+              description: 'Every score now given for the unit and period',
+              content: json(ref('UnitIndicatorResult'), {
+                set: { value: { unitCode: '31942-TTPVHCC', period: '2026-Q4', scores: { 'D18.5': 2, 'D18.9': 1.5 } } satisfies UnitIndicatorResult },
+              }),
+            },
+            '400': errorResponse("The body is not valid, or names a unit unknown in the key's area", ['validation_failed', 'invalid_json']),
+            '401': errorResponse('Missing, unknown or revoked API key', ['unauthenticated']),
             '413': errorResponse('Body too large', ['payload_too_large']),
             '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
           },
@@ -206,6 +347,10 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
       schemas: {
         InvitationInput: schemaOf(InvitationInput, 'input'),
         InvitationIssued: schemaOf(InvitationIssued, 'output'),
+        DossierUpdate: schemaOf(DossierUpdate, 'input'),
+        DossierState: schemaOf(DossierState, 'output'),
+        UnitIndicatorInput: schemaOf(UnitIndicatorInput, 'input'),
+        UnitIndicatorResult: schemaOf(UnitIndicatorResult, 'output'),
         PublicSurvey: schemaOf(PublicSurvey, 'output'),
         SurveyResponseInput: schemaOf(SurveyResponseInput, 'input'),
         SubmitResult: schemaOf(SubmitResult, 'output'),

@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DossierState, DossierUpdate, UnitIndicatorInput, UnitIndicatorResult } from '../../schema/dossiers.js';
 import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
 import { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
@@ -27,6 +28,10 @@ let ajv: Ajv2020;
 const ZOD_BY_COMPONENT = {
   InvitationInput,
   InvitationIssued,
+  DossierUpdate,
+  DossierState,
+  UnitIndicatorInput,
+  UnitIndicatorResult,
   PublicSurvey,
   SurveyResponseInput,
   SubmitResult,
@@ -93,7 +98,9 @@ describe('GET /api/openapi.json', () => {
       '/api/admin/survey-points/{id}/rotate',
       '/api/responses',
       '/api/survey/{code}',
+      '/api/v1/dossiers/{dossierCode}',
       '/api/v1/invitations',
+      '/api/v1/unit-indicators',
     ]);
   });
 

@@ -9,7 +9,9 @@ import { newId } from '../ids.js';
 import { requireInstrument } from '../instruments/store.js';
 import { prepareResponse } from '../intake/prepare.js';
 import { writeBatch } from '../intake/store.js';
+import { setUnitIndicators, updateDossier } from '../invitations/dossiers.js';
 import { createInvitation } from '../invitations/issue.js';
+import { quarterOf } from '../reporting/index.js';
 import { resolveSurveyCode } from '../surveys/resolve.js';
 import { addDays, vnLocalParts } from '../time.js';
 import { DEMO_INSTRUMENT_ID, seedReference, seedResponses, type DemoReference } from './demo.js';
@@ -101,8 +103,11 @@ async function seedAccounts(deps: Deps, ref: DemoReference, weakCentreCode: stri
 }
 
 /**
- * Invitations issued by the one-stop software over the last 8 weeks, each through the real issuing
- * and intake code with a clock set to that day; about 45% are answered a few days later.
+ * Invitations issued by the one-stop software over the last 8 weeks, each through the real issuing,
+ * dossier-update and intake code with a clock set to that moment: issued with the facts known at
+ * intake (official, agencies involved, how the procedure is published), completed at return with
+ * the rest (return time, each agency's completion, contacts needed, complaints), and about 45%
+ * answered a day after. Unit-level indicator scores are given for this quarter and the last.
  */
 async function seedInvitations(
   deps: Deps,
@@ -113,29 +118,67 @@ async function seedInvitations(
 ): Promise<void> {
   const random = new SeededRandom(seed + 1);
   const centre = ref.centres.find((c) => c.id === issuer.unitId)!;
-  const today = vnLocalParts(deps.clock.now()).day;
+  const now = deps.clock.now();
+  const today = vnLocalParts(now).day;
   const instrument = await requireInstrument(deps.db.kysely, DEMO_INSTRUMENT_ID);
+  const staffCodes = new Map(
+    (await deps.db.kysely.selectFrom('staff').select(['id', 'code']).where('province_id', '=', ref.provinceId).execute()).map((s) => [s.id, s.code]),
+  );
+  const plusDays = (at: Date, days: number) => new Date(at.getTime() + days * 86400_000);
   for (let i = 0; i < count; i++) {
     const day = addDays(today, -random.int(56));
     const issuedAt = new Date(`${day}T0${1 + random.int(8)}:${String(10 + random.int(49))}:00Z`);
     const counter = random.pick(centre.counters);
     const procedureId = random.pick(counter.procedureIds);
     const procedure = ref.procedures.find((p) => p.id === procedureId)!;
-    const dueAt = new Date(issuedAt.getTime() + (3 + random.int(10)) * 86400_000);
+    const dueAt = plusDays(issuedAt, 3 + random.int(10));
     const late = random.next() < 0.12;
-    const returnedAt = new Date(dueAt.getTime() + (late ? 1 + random.int(4) : -random.int(3)) * 86400_000);
-    const clock = fixedClock(issuedAt.toISOString());
+    const returnedAt = plusDays(dueAt, late ? 1 + random.int(4) : -random.int(3));
+    // Land and building dossiers pass through other agencies before the result comes back.
+    const agencies = procedure.field === 'Đất đai' || procedure.field === 'Hoạt động xây dựng' ? ['Văn phòng Đăng ký đất đai', 'Chi cục Thuế'] : [];
+    const steps = agencies.map((agency, k) => ({ agency, dueAt: plusDays(dueAt, k - agencies.length) }));
+    const dossierCode = `000.00.${String(random.int(99)).padStart(2, '0')}.H12-${day.slice(2).replaceAll('-', '')}-${String(i).padStart(4, '0')}`;
+    const publication = random.next() < 0.85 ? 'posted_and_online' : random.next() < 0.8 ? 'one_of_them' : 'neither';
     // createInvitation, not issueInvitation: the seed needs the token, not the QR images.
-    const { token } = await createInvitation({ ...deps, clock }, issuer, {
-      dossierCode: `000.00.${String(random.int(99)).padStart(2, '0')}.H12-${day.slice(2).replaceAll('-', '')}-${String(i).padStart(4, '0')}`,
+    const { token } = await createInvitation({ ...deps, clock: fixedClock(issuedAt.toISOString()) }, issuer, {
+      dossierCode,
       procedureCode: procedure.code,
       counterCode: counter.code,
+      staffCode: staffCodes.get(random.pick(counter.staffIds)),
       receivedAt: issuedAt.toISOString(),
       dueAt: dueAt.toISOString(),
-      returnedAt: returnedAt.toISOString(),
+      ...(steps.length && { agencySteps: steps.map((s) => ({ agency: s.agency, dueAt: s.dueAt.toISOString() })) }),
+      publication,
       expiresInDays: 30,
     });
-    const answeredAt = new Date(Math.min(returnedAt.getTime() + 86400_000, deps.clock.now().getTime()));
+    if (returnedAt > now) continue;
+    const complained = random.next() < (late ? 0.3 : 0.03);
+    // A complaint is answered within its 14 days nine times in ten, a few days late otherwise.
+    const complaintAnswered = plusDays(returnedAt, random.next() < 0.9 ? random.int(14) : 15 + random.int(5));
+    await updateDossier({ ...deps, clock: fixedClock(returnedAt.toISOString()) }, issuer, dossierCode, {
+      returnedAt: returnedAt.toISOString(),
+      ...(steps.length && {
+        agencySteps: steps.map((s, k) => ({
+          agency: s.agency,
+          dueAt: s.dueAt.toISOString(),
+          completedAt: plusDays(s.dueAt, late && k === 0 ? 1 + random.int(3) : -random.int(2)).toISOString(),
+        })),
+      }),
+      completionContacts: [0, 0, 0, 0, 0, 0, 1, 1, 1, 2][random.int(10)],
+      agenciesContacted: [0, 0, 0, 0, 0, 0, 1, 1, 1, 2][random.int(10)],
+      late,
+      complaints: complained
+        ? [
+            {
+              receivedAt: plusDays(returnedAt, -1).toISOString(),
+              dueAt: plusDays(returnedAt, 14).toISOString(),
+              ...(complaintAnswered <= now && { answeredAt: complaintAnswered.toISOString() }),
+              substantiated: random.next() < 0.2,
+            },
+          ]
+        : [],
+    });
+    const answeredAt = new Date(Math.min(returnedAt.getTime() + 86400_000, now.getTime()));
     if (random.next() >= 0.45 || answeredAt <= issuedAt) continue;
     const answerClock = fixedClock(answeredAt.toISOString());
     const target = await resolveSurveyCode(deps.db.kysely, answerClock, token);
@@ -154,5 +197,8 @@ async function seedInvitations(
       { now: answeredAt, commentMaxChars: deps.config.commentMaxChars, deviceMarks: [], addressMark: null },
     );
     await deps.db.write((tx) => writeBatch(tx, [prepared], { ...deps.config, kioskMinGapSeconds: 0 }));
+  }
+  for (const period of new Set([quarterOf(today), quarterOf(addDays(today, -92))])) {
+    await setUnitIndicators(deps, issuer, { period, scores: { 'D18.5': 2, 'D18.9': 1.5 } });
   }
 }
