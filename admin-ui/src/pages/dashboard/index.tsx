@@ -5,6 +5,7 @@ import type { DashboardOptions } from '../../../../schema/dashboard.js';
 import { useApi } from './api.js';
 import { CommentsView } from './Comments.js';
 import { FilterBar } from './FilterBar.js';
+import { IndicatorsView } from './Indicators.js';
 import { words } from './i18n.js';
 import { OverviewView } from './Overview.js';
 import { RankingView } from './Ranking.js';
@@ -20,6 +21,7 @@ const VIEW_COMPONENTS: Record<View, () => JSX.Element> = {
   trends: TrendsView,
   ranking: RankingView,
   comments: CommentsView,
+  indicators: IndicatorsView,
 };
 
 /**

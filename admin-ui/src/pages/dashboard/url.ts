@@ -2,7 +2,7 @@
 
 export const DASHBOARD_BASE = '/admin/dashboard';
 
-export const VIEWS = ['overview', 'weak', 'trends', 'ranking', 'comments'] as const;
+export const VIEWS = ['overview', 'weak', 'trends', 'ranking', 'comments', 'indicators'] as const;
 export type View = (typeof VIEWS)[number];
 
 /** Filters every view shares (the server's DashboardFilter). */
@@ -15,6 +15,7 @@ export const VIEW_KEYS: Record<View, readonly string[]> = {
   trends: ['interval'],
   ranking: ['level', 'measure', 'sort', 'dir', 'includeInsufficient'],
   comments: ['criterion', 'maxScore', 'q', 'offset'],
+  indicators: ['dedupe'],
 };
 
 /** Filters that narrow what is counted (shown as removable chips). */
