@@ -194,7 +194,7 @@ export interface ResponseTable {
   review: NullableDefault<'accepted' | 'rejected'>;
   reviewed_at: NullableDefault<string>;
   created_at: string;
-  /** The answer-chain link (server/integrity/chain.ts) the answer was stored in. */
+  /** The answer-chain link (server/db/answer-chain.ts) the answer was stored in. */
   chain_seq: NullableDefault<number>;
   /** The first hex characters of the answer's digest, to name an edited answer. */
   chain_digest: NullableDefault<string>;

@@ -4,7 +4,6 @@ import {
   DossierUpdate,
   FACT_KEYS,
   UnitIndicatorInput,
-  type DossierFacts,
   type DossierState,
   type UnitIndicatorResult,
 } from '../../schema/dossiers.js';
@@ -23,12 +22,6 @@ import type { InvitationIssuer } from './issue.js';
  * return), and the scores a unit gets as a whole for a quarter or year. A key reaches only dossiers
  * and units in its own subtree; anything else is answered as unknown.
  */
-
-/** The facts given in a request, as stored (null when none was given). */
-export function factsJson(input: Partial<DossierFacts>): string | null {
-  const facts = Object.fromEntries(FACT_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
-  return Object.keys(facts).length ? JSON.stringify(facts) : null;
-}
 
 const DossierCode = z.string().trim().min(1).max(100);
 

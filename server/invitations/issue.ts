@@ -7,13 +7,19 @@ import { keyedHash, newId, newSecretToken, sha256Hex } from '../ids.js';
 import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
 import { pointForInvitation } from '../surveypoints/points.js';
 import { vnLocalParts } from '../time.js';
-import { factsJson } from './dossiers.js';
 import { dossierDay } from '../indicators/dossier.js';
+import { FACT_KEYS, type DossierFacts } from '../../schema/dossiers.js';
 import {
   InvitationInput,
   type InvitationInputParsed,
   type InvitationIssued,
 } from '../../schema/invitations.js';
+
+/** The facts given in a request, as stored (null when none was given). */
+function factsJson(input: Partial<DossierFacts>): string | null {
+  const facts = Object.fromEntries(FACT_KEYS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
+  return Object.keys(facts).length ? JSON.stringify(facts) : null;
+}
 
 /** Who issues: an API key scoped to one unit's subtree (the seed passes one of its own). */
 export type InvitationIssuer = Pick<ApiKeyPrincipal, 'id' | 'unitId' | 'unitPath'>;

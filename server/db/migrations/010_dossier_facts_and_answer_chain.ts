@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../types.js';
-import { chainUnchained } from '../../integrity/chain.js';
+import { chainUnchained } from '../answer-chain.js';
 import { vnLocalParts } from '../../time.js';
 
 /**

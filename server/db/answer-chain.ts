@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db, NewResponse, ResponseRow } from '../db/types.js';
+import type { Db, NewResponse, ResponseRow } from './types.js';
 
 /**
  * Stored answers chained by hash in commit order. Every write transaction that stores answers (an
