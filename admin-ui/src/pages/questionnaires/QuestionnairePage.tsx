@@ -522,7 +522,7 @@ function ItemsEditor({ d, saved, set, errors, qw }: SectionProps) {
         );
       })}
       <div class="editor-add">
-        <h3>{qw.t('addFromCatalogue')}</h3>
+        <h2>{qw.t('addFromCatalogue')}</h2>
         {pickedEntry && (
           <div class="toolbar">
             <SelectField
@@ -540,7 +540,7 @@ function ItemsEditor({ d, saved, set, errors, qw }: SectionProps) {
       </div>
       {d.factors.length > 0 && (
         <div class="editor-add">
-          <h3>{qw.t('addOwn')}</h3>
+          <h2>{qw.t('addOwn')}</h2>
           <div class="toolbar">
             <SelectField name="ownFactor" label={qw.t('ownFactor')} value={chosenOwnFactor} onChange={setOwnFactor} options={factorOptions} />
             <button type="button" class="secondary" onClick={addOwn}>
