@@ -29,6 +29,7 @@ import { indicatorRoutes } from './indicators/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { reviewRoutes } from './review/routes.js';
+import { publicHeaders, publicPageAdminRoutes, publicRoutes } from './public/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -60,6 +61,8 @@ export function createApp(options: AppOptions) {
   const admin = options.ui ? options.ui.admin : loadBuiltUi('admin', '/admin');
   const app = new Hono();
 
+  // Before the secure headers, so it runs after them: the public embed may be framed by any portal.
+  app.use('/public/*', publicHeaders());
   app.use(
     '*',
     secureHeaders({
@@ -131,12 +134,14 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/response-rate', responseRateRoutes(deps));
   app.route('/api/admin/dashboard', dashboardRoutes(deps));
   app.route('/api/admin/indicators', indicatorRoutes(deps));
+  app.route('/api/admin/public-pages', publicPageAdminRoutes(deps));
   app.route('/api/admin/exports', exportRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/admin/review', reviewRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/v1', dossierRoutes(deps));
   app.route('/api/qr', qrRoutes());
+  app.route('/public', publicRoutes(deps));
   app.route('/api', openApiRoutes(deps));
   app.route('/s', uiRoutes(survey, 'survey'));
   app.route('/admin', uiRoutes(admin, 'admin'));

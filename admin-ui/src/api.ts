@@ -45,6 +45,7 @@ import type {
 } from '../../schema/auth.js';
 import type { ErrorBody, ErrorIssue } from '../../schema/errors.js';
 import type { ExportOptions, ResponseImportResult } from '../../schema/exports.js';
+import type { PublicPageEntry, PublicPageList, PublicPageSwitch } from '../../schema/public-page.js';
 import type { AssignResult, Catalogue, InstrumentDetail, InstrumentList, QuestionnaireAssign, QuestionnaireCreate, QuestionnaireSave } from '../../schema/questionnaires.js';
 import type { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
@@ -190,6 +191,10 @@ export const api = {
   },
   exports: {
     options: () => get<ExportOptions>('/api/admin/exports/options'),
+  },
+  publicPages: {
+    list: () => get<PublicPageList>('/api/admin/public-pages'),
+    set: (provinceId: string, input: PublicPageSwitch) => put<PublicPageEntry>(`/api/admin/public-pages/${id(provinceId)}`, input),
   },
   review: {
     list: (query: Query) => get<ReviewPage>('/api/admin/review', query),

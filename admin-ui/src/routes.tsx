@@ -23,6 +23,8 @@ import { questionnaireWords } from './pages/questionnaires/i18n.js';
 import { SurveyPointPage } from './pages/surveypoints/SurveyPointPage.js';
 import { SurveyPointsPage } from './pages/surveypoints/SurveyPointsPage.js';
 import { pointWords } from './pages/surveypoints/i18n.js';
+import { PublicPagesPage } from './pages/public/PublicPagesPage.js';
+import { publicPageWords } from './pages/public/i18n.js';
 
 /**
  * The admin's pages. A feature adds its pages here (and its folder under pages/): a path pattern,
@@ -63,6 +65,7 @@ export const ROUTES: PageRoute[] = [
   { pattern: '/users/new', permission: 'users.write', page: () => <UserPage id={null} /> },
   { pattern: '/users/:id', permission: 'users.read', page: (p) => <UserPage id={p.id!} /> },
   { pattern: '/apikeys', permission: 'apikeys.read', page: () => <ApiKeysPage />, nav: { label: (w) => w.t('navApiKeys'), order: 70 } },
+  { pattern: '/public-pages', permission: 'settings.write', page: () => <PublicPagesPage />, nav: { label: (w) => publicPageWords(w.lang).t('nav'), order: 75 } },
   { pattern: '/audit', permission: 'audit.read', page: () => <AuditPage />, nav: { label: (w) => w.t('navAudit'), order: 80 } },
   { pattern: '/account', page: () => <AccountPage />, nav: { label: (w) => w.t('navAccount'), order: 90 } },
 ];

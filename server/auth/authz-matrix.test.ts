@@ -268,6 +268,8 @@ const SAMPLES: Record<string, Sample> = {
     { path: '/api/admin/indicators' },
     { path: `/api/admin/indicators?unitId=${w.centre.id}&period=year&at=2026&staffId=${w.staff.id}&dedupe=true` },
   ],
+  'GET /api/admin/public-pages': () => [{}],
+  'PUT /api/admin/public-pages/:provinceId': (w) => [{ path: `/api/admin/public-pages/${w.province.id}`, body: { enabled: false } }],
 
   'PATCH /api/v1/dossiers/:code': (w) => [
     { path: `/api/v1/dossiers/HS-${w.counter.code}`, body: { returnedAt: '2026-11-19T10:00:00+07:00', completionContacts: 0, complaints: [] } },
