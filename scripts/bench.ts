@@ -5,7 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { systemClock } from '../server/clock.js';
 import { silentLogger } from '../server/log.js';
-import { openDatabase } from '../server/main.js';
+import { BENCH_CONTROL_UNCHAINED, openDatabase } from '../server/main.js';
 import { seedDemo } from '../server/seed/index.js';
 import { freePort } from '../server/testing/ports.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
@@ -146,7 +146,7 @@ function citizenRequest(code: string) {
  * engine; every acknowledged submission must be stored, and none flagged suspect: a run that flagged
  * them all would time a cheaper path.
  */
-async function loadApp(dir: string, env: { DATABASE_URL: string }): Promise<autocannon.Result> {
+async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?: string }): Promise<autocannon.Result> {
   const port = await freePort();
   const config = testConfig(dir, { ...env, PORT: String(port) });
   const db = await openDatabase(config);
@@ -211,11 +211,24 @@ async function benchSubmissions(postgres: string | true | undefined) {
     if (baselineResult.non2xx > 0) throw new Error(`${baselineResult.non2xx} non-2xx answers from the baseline`);
     // An empty DATABASE_URL is no value: SQLite, whatever this shell exports.
     const appResult = await loadApp(path.join(dir, 'app'), { DATABASE_URL: '' });
+    // What the answer chain costs the intake: the same app with answers stored outside it, runs
+    // alternating with the chained ones (chained, unchained, chained, unchained), so drift on a
+    // shared machine falls on both sides.
+    const chained = [appResult];
+    const unchained: autocannon.Result[] = [];
+    for (let round = 0; round < 2; round++) {
+      unchained.push(await loadApp(path.join(dir, `app-unchained-${round}`), { DATABASE_URL: '', BENCH_CONTROL: BENCH_CONTROL_UNCHAINED }));
+      if (round === 0) chained.push(await loadApp(path.join(dir, 'app-chained-1'), { DATABASE_URL: '' }));
+    }
+    const mean = (runs: autocannon.Result[], pick: (r: autocannon.Result) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
     const pgResult = postgres === undefined ? undefined : await loadAppOnPostgres(dir, postgres);
     report('submit_raw_insert_baseline', baselineResult.requests.average, 'req/s');
     report('submit_app_group_commit', appResult.requests.average, 'req/s', baselineResult.requests.average);
     report('submit_raw_insert_baseline_p99', baselineResult.latency.p99, 'ms');
     report('submit_app_group_commit_p99', appResult.latency.p99, 'ms', baselineResult.latency.p99);
+    report('submit_app_unchained', mean(unchained, (r) => r.requests.average), 'req/s');
+    report('submit_app_chained_vs_unchained', mean(chained, (r) => r.requests.average), 'req/s', mean(unchained, (r) => r.requests.average));
+    report('submit_app_chained_vs_unchained_p99', mean(chained, (r) => r.latency.p99), 'ms', mean(unchained, (r) => r.latency.p99));
     if (pgResult) {
       report('submit_app_group_commit_pg', pgResult.requests.average, 'req/s', appResult.requests.average);
       report('submit_app_group_commit_pg_p99', pgResult.latency.p99, 'ms', appResult.latency.p99);

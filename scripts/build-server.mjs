@@ -31,6 +31,8 @@ const ENTRIES = [
   'scripts/apikey-create.ts',
   'scripts/rollup-rebuild.ts',
   'scripts/migrate-to-postgres.ts',
+  'scripts/audit-verify.ts',
+  'scripts/export-verify.ts',
   'server/main.ts',
 ];
 

@@ -8,6 +8,7 @@ import { runExport } from '../server/exports/run.js';
 import { CLI_CALLER } from '../server/exports/scope.js';
 import { unitIdByCode } from '../server/reporting/index.js';
 import { AppError } from '../server/http.js';
+import { manifestFor } from '../server/integrity/manifest.js';
 import { fail, parseArgs, scriptDeps } from './cli.js';
 
 /**
@@ -15,6 +16,7 @@ import { fail, parseArgs, scriptDeps } from './cli.js';
  * [--format xlsx|csv|html] [--instrument QUAY@1] --out <file>` — for a monthly cron job. All units
  * and the current quarter by default; honours DATA_DIR; audited with actor 'cli'. The file appears
  * only once complete (written beside it, then renamed), so a job picking it up never reads half.
+ * Its signed manifest follows as <file>.manifest.json (check both with npm run export:verify).
  */
 const USAGE =
   'Usage: npm run export -- <summary|raw|report> [--unit <code>] [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format xlsx|csv|html] [--instrument <id>] --out <file>';
@@ -45,19 +47,22 @@ try {
   });
   if (!query.success) fail(query.error.issues.map((i) => `--${String(i.path[0] ?? 'option')}: ${i.message}`).join('\n'));
   const file = await runExport(deps, CLI_CALLER, { kind: kind.data!, query: query.data, generatedBy: 'Dòng lệnh (cli)', standalone: true });
+  const signed = await manifestFor(deps.db, deps.config.serverSecret, file.subject, file.body, { userId: null, unitId: file.subject.scope.unitId, at: deps.clock.now() });
   const target = path.resolve(out);
   const partial = `${target}.part`;
   try {
-    if (file.body instanceof ReadableStream) {
-      await pipeline(Readable.fromWeb(file.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(partial));
+    if (signed.body instanceof ReadableStream) {
+      await pipeline(Readable.fromWeb(signed.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(partial));
     } else {
-      await writeFile(partial, file.body);
+      await writeFile(partial, signed.body);
     }
     await rename(partial, target);
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
   }
+  // The signed manifest beside the file, for whoever receives it: npm run export:verify -- <file> <file>.manifest.json
+  await writeFile(`${target}.manifest.json`, `${JSON.stringify(await signed.manifest, null, 2)}\n`);
   process.stdout.write(`Wrote ${target} (${(await stat(target)).size} bytes): ${file.fileName}\n`);
 } catch (err) {
   if (err instanceof AppError) fail(err.message);

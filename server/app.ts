@@ -30,6 +30,7 @@ import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { publicHeaders, publicPageAdminRoutes, publicRoutes } from './public/routes.js';
+import { exportManifestRoutes } from './integrity/routes.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -136,6 +137,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/indicators', indicatorRoutes(deps));
   app.route('/api/admin/public-pages', publicPageAdminRoutes(deps));
   app.route('/api/admin/exports', exportRoutes(deps));
+  app.route('/api/admin/export-manifests', exportManifestRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/admin/review', reviewRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));

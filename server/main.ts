@@ -38,6 +38,8 @@ export interface StartOptions {
   shutdownGraceMs?: number;
   /** Crash-test control run only: answers before the commit, to prove the crash test catches a loss. */
   unsafeAckBeforeCommit?: boolean;
+  /** Benchmark control run only: answers stored outside the hash chain, to time what the chain costs. */
+  unchainedIntake?: boolean;
   /** Start-up work (the demo seed) follows: /readyz answers 503 until readiness.markStarted(). */
   holdReadiness?: boolean;
 }
@@ -45,6 +47,9 @@ export interface StartOptions {
 /** The crash test's control run sets this (to exactly this value) to start a server that can lose answers. */
 export const CRASH_CONTROL_ENV = 'CRASH_TEST_CONTROL';
 export const CRASH_CONTROL_VALUE = 'unsafe-ack-before-commit';
+/** The benchmark's control run sets this (to exactly this value): answers go unchained, and audit:verify would fail on them. */
+export const BENCH_CONTROL_ENV = 'BENCH_CONTROL';
+export const BENCH_CONTROL_UNCHAINED = 'unchained-intake';
 
 export async function openDatabase(config: Config, sqliteOptions: SqliteOptions = {}): Promise<AppDatabase> {
   const db = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.databaseFile, sqliteOptions);
@@ -67,7 +72,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     : undefined;
   const intake = createIntake(
     { db: database, config, clock, logger },
-    { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, onBatch: metrics?.observeIntakeBatch },
+    { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, unchained: options.unchainedIntake ?? false, onBatch: metrics?.observeIntakeBatch },
   );
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
@@ -117,7 +122,9 @@ export async function main(options: Pick<StartOptions, 'holdReadiness'> = {}): P
   const unsafeControl = process.env[CRASH_CONTROL_ENV] === CRASH_CONTROL_VALUE;
   if (unsafeControl) consoleLogger.error('unsafe_crash_control', { synchronous: 'OFF', ackBeforeCommit: true });
   const db = await openDatabase(config, unsafeControl ? { synchronous: 'OFF' } : {});
-  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, holdReadiness: options.holdReadiness ?? false });
+  const unchained = process.env[BENCH_CONTROL_ENV] === BENCH_CONTROL_UNCHAINED;
+  if (unchained) consoleLogger.error('unchained_bench_control', { answerChain: false });
+  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, unchainedIntake: unchained, holdReadiness: options.holdReadiness ?? false });
   consoleLogger.info('listening', { url: running.url });
   const shutdown = (signal: string) => {
     consoleLogger.info('shutdown', { signal });

@@ -30,6 +30,8 @@ import { randomCode } from '../ids.js';
 import type { InstrumentDefinition } from '../../schema/instrument.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { ensureBuiltinInstruments, insertDraft, publishDraft } from '../instruments/store.js';
+import { chainHead } from '../db/answer-chain.js';
+import { digestOf, signManifest } from '../integrity/manifest.js';
 import { issueInvitation } from '../invitations/issue.js';
 import { silentLogger } from '../log.js';
 import { insertSurveyPoint } from '../surveypoints/points.js';
@@ -234,6 +236,8 @@ const SAMPLES: Record<string, Sample> = {
   ],
 
   'GET /api/admin/exports/options': () => [{}],
+  'GET /api/admin/export-manifests': () => [{}],
+  'GET /api/admin/export-manifests/:id': () => [{ path: '/api/admin/export-manifests/matrixmanifest01' }],
   'GET /api/admin/exports/report.css': () => [{}],
   'GET /api/admin/exports/report.js': () => [{}],
   'GET /api/admin/exports/:kind': (w) => [
@@ -429,6 +433,14 @@ async function buildFixture(dir: string): Promise<Fixture> {
     await issueInvitation(deps, k.principal, { dossierCode: `HS-${q.code}`, counterCode: q.code });
   }
   const admin = await user('matrix.admin', [{ role: 'system_admin', unit: null }]);
+  // One export of the administrator's, signed: its manifest is the administrator's own to fetch.
+  const manifest = signManifest(
+    config.serverSecret,
+    { fileName: 'sipas-tong-hop_tat-ca.xlsx', kind: 'summary', scope: { unitId: null, unitCode: null, name: 'Tất cả đơn vị' }, period: { from: '2026-10-01', to: '2026-11-20' }, instrumentId: 'QUAY@1', methodologyVersion: 'm', generatedBy: 'matrix' },
+    digestOf('file'),
+    { id: 'matrixmanifest01', generatedAt: clock.now(), chainHead: await chainHead(db.kysely) },
+  );
+  await db.write((tx) => tx.insertInto('export_manifests').values({ id: manifest.id, created_at: clock.now().toISOString(), actor_user_id: admin.id, unit_id: null, manifest: JSON.stringify(manifest) }).execute());
   const off1 = await user('matrix.officer1', [{ role: 'provincial_officer', unit: p1 }]);
   const sup1 = await user('matrix.sup1', [{ role: 'centre_supervisor', unit: cc1 }]);
   const view1 = await user('matrix.viewer1', [{ role: 'viewer', unit: c1 }]);
@@ -485,12 +497,12 @@ const realApp: AppFactory = ({ db, config }) =>
 /** Tables whose content is the platform's state (sessions and rate-limit counters are not). */
 const VOLATILE = new Set(['sessions', 'login_attempts', 'device_marks', 'schema_migrations', 'sqlite_sequence']);
 
-/** The platform's state, without the audit log (reads such as exports append to it). */
+/** The platform's state, without the audit log and export manifests (an export appends to both: records of a read). */
 function snapshot(db: AppDatabase): string {
   const sqlite = db.sqlite!;
   const tables = (sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[])
     .map((t) => t.name)
-    .filter((n) => !VOLATILE.has(n) && n !== 'audit_log');
+    .filter((n) => !VOLATILE.has(n) && n !== 'audit_log' && n !== 'export_manifests');
   // Rows sorted by content: some tables are WITHOUT ROWID.
   return JSON.stringify(tables.map((t) => [t, sqlite.prepare(`select * from "${t}"`).all().map((r) => JSON.stringify(r)).sort()]));
 }

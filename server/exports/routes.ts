@@ -5,6 +5,7 @@ import type { Deps } from '../deps.js';
 import { parseQuery, parseWith } from '../http.js';
 import { REPORT_CSS, REPORT_JS } from './report.js';
 import { exportOptions, runExport } from './run.js';
+import { manifestFor } from '../integrity/manifest.js';
 
 /**
  * /api/admin/exports: the export page's choices, the printable report's stylesheet, and the exports
@@ -24,11 +25,14 @@ export function exportRoutes(deps: Deps) {
       const query = parseQuery(c, ExportQuery);
       const actor = c.get('actor');
       const file = await runExport(deps, { actor, audit: actor }, { kind, query, generatedBy: actor.displayName });
+      // Signed once its last byte is out; the header says where to fetch the manifest then.
+      const signed = await manifestFor(deps.db, deps.config.serverSecret, file.subject, file.body, { userId: actor.userId, unitId: file.subject.scope.unitId, at: deps.clock.now() });
       // The report opens in the browser to be printed; the spreadsheets download.
       const disposition = kind === 'report' ? 'inline' : 'attachment';
-      return c.body(file.body, 200, {
+      return c.body(signed.body, 200, {
         'content-type': file.contentType,
         'content-disposition': `${disposition}; filename="${file.fileName}"`,
+        'x-export-manifest': `/api/admin/export-manifests/${signed.id}`,
       });
     });
 }

@@ -3,6 +3,8 @@ import type { Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit/record.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
+import { METHODOLOGY_VERSION } from '../instruments/catalogue.js';
+import type { ManifestSubject } from '../integrity/manifest.js';
 import { listInstruments, requireInstrument } from '../instruments/store.js';
 import {
   chooseInstrument,
@@ -25,6 +27,8 @@ export interface ExportFile {
   fileName: string;
   contentType: string;
   body: Uint8Array<ArrayBuffer> | string | ReadableStream<Uint8Array>;
+  /** What the signed manifest says the file covers (server/integrity/manifest.ts). */
+  subject: ManifestSubject;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -88,7 +92,17 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
     }),
   );
 
-  const file = { fileName: fileName(kind, scope, period, format), contentType: CONTENT_TYPES[format] };
+  const name = fileName(kind, scope, period, format);
+  const subject: ManifestSubject = {
+    fileName: name,
+    kind,
+    scope: { unitId: scope.root?.id ?? null, unitCode: scope.root?.code ?? null, name: scope.name },
+    period: { from: period.from, to: period.to },
+    instrumentId: instrumentId ?? null,
+    methodologyVersion: instrument?.definition.methodologyVersion ?? METHODOLOGY_VERSION,
+    generatedBy: request.generatedBy,
+  };
+  const file = { fileName: name, contentType: CONTENT_TYPES[format], subject };
   if (kind === 'raw') {
     return { ...file, body: format === 'csv' ? await rawCsvStream(deps.db, rawPlan) : await rawXlsxStream(deps.db, rawPlan) };
   }

@@ -17,6 +17,8 @@ const PURGE_EVERY_MS = 10 * 60_000;
 
 export interface IntakeOptions {
   ackBeforeCommit?: boolean;
+  /** The benchmark's control run only: answers stored outside the hash chain, to measure what it costs. */
+  unchained?: boolean;
   /** Told of each batch transaction (the /metrics figures). */
   onBatch?(size: number, seconds: number, outcomes: readonly WriteOutcome[] | null): void;
 }
@@ -34,7 +36,7 @@ export function createIntake(deps: Deps, options: IntakeOptions = {}): Intake {
           await purgeOldMarks(tx, now);
           lastPurge = now.getTime();
         }
-        return writeBatch(tx, items, deps.config);
+        return writeBatch(tx, items, options.unchained ? { ...deps.config, unchained: true } : deps.config);
       }),
   });
   return {

@@ -1,5 +1,6 @@
 import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
+import { insertChained } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
 import type { PreparedResponse } from './prepare.js';
@@ -14,6 +15,8 @@ export interface BatchSettings {
   addressLimitPerHour: number;
   /** Minimum seconds between two submissions at one kiosk before later ones are flagged. */
   kioskMinGapSeconds: number;
+  /** The benchmark's control run only: store answers outside the hash chain, to measure what it costs. */
+  unchained?: boolean;
 }
 
 const INSERT_CHUNK = 200;
@@ -77,16 +80,21 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     created_at: r.submittedAt,
   }));
   // Another server may have stored the same id since the check above: only rows inserted here count.
-  const inserted = new Set<string>();
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const ids = await tx
-      .insertInto('responses')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
-    for (const { id } of ids) inserted.add(id);
-  }
+  const insert = async (chunked: NewResponse[]) => {
+    const ids = new Set<string>();
+    for (let i = 0; i < chunked.length; i += INSERT_CHUNK) {
+      const stored = await tx
+        .insertInto('responses')
+        .values(chunked.slice(i, i + INSERT_CHUNK))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .execute();
+      for (const { id } of stored) ids.add(id);
+    }
+    return ids;
+  };
+  // The batch is one link of the answer chain, sealed in this transaction over the rows it stored.
+  const inserted = settings.unchained ? await insert(rows) : await insertChained(tx, rows, insert);
   const stored = candidates.filter((r) => inserted.has(r.id));
   batch.forEach((r, i) => {
     if (outcomes[i] === 'accepted' && !inserted.has(r.id)) outcomes[i] = 'duplicate';

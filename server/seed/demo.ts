@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import type { Channel, Db, NewResponse, UnitKind } from '../db/types.js';
 import { newId, newSurveyCode } from '../ids.js';
 import { ensureBuiltinInstruments } from '../instruments/store.js';
+import { insertChained } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { addDays, vnLocalParts } from '../time.js';
 import {
@@ -247,7 +248,11 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
     rows = [];
     sources = [];
     await deps.db.write(async (tx) => {
-      await insertResponses(deps, tx, batchRows);
+      // Each chunk is one link of the answer chain, as an intake batch is.
+      await insertChained(tx, batchRows, async (stamped) => {
+        await insertResponses(deps, tx, stamped);
+        return new Set(stamped.map((r) => r.id));
+      });
       await applyRollupDeltas(tx, computeRollupDeltas(batchSources));
     });
     written += batchRows.length;
@@ -330,6 +335,7 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
 const RESPONSE_COLUMNS = [
   'id', 'survey_point_id', 'invitation_id', 'instrument_id', 'unit_id', 'counter_id', 'staff_id', 'procedure_id', 'channel',
   'submitted_at', 'local_day', 'local_hour', 'weekday', 'answers', 'comment', 'demographics', 'lang', 'suspect', 'created_at',
+  'chain_seq', 'chain_digest',
 ] as const satisfies readonly (keyof NewResponse)[];
 
 /**
