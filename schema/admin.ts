@@ -384,6 +384,8 @@ export const AuditEntry = z.object({
   action: z.string(),
   entity: z.string(),
   entityId: z.string().nullable(),
+  /** What the entity is called now (an account's username, a unit's name); null once it is gone or for entities without a name. */
+  entityName: z.string().nullable(),
   unitId: z.string().nullable(),
   unitName: z.string().nullable(),
   before: z.unknown(),
