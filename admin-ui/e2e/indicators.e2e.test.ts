@@ -1,0 +1,171 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
+import Database from 'better-sqlite3';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
+
+/**
+ * Issue 19 in Chromium against the real server and the demo province: the Giá Rai supervisor reads
+ * the TT 01/2018 indicators tab; an anonymous visitor on a small phone reads the province's public
+ * page (and its embeddable variant): accessible, no official's name anywhere in the page, no figure
+ * resting on fewer than 30 responses, and small.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = '/tmp/shots';
+const PHONE = { width: 360, height: 640 };
+
+function newestMtime(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
+    }),
+  );
+}
+
+function ensureAdminBuilt(): void {
+  const built = path.join(ROOT, 'dist/admin/index.html');
+  const sources = Math.max(newestMtime(path.join(ROOT, 'admin-ui/src')), newestMtime(path.join(ROOT, 'schema')));
+  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+    execFileSync('npx', ['vite', 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+let server: E2eServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+function staffNames(): string[] {
+  const d = new Database(server.dbFile, { fileMustExist: true, readonly: true });
+  try {
+    return (d.prepare('select name from staff').all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    d.close();
+  }
+}
+
+beforeAll(async () => {
+  ensureAdminBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startE2eServer({ responses: 6000 }), launchChromium()]);
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(contexts.map((c) => c.close()));
+  await browser?.close();
+  await server?.stop();
+});
+
+async function newPage(viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale: 'vi-VN', reducedMotion: 'reduce' });
+  contexts.push(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, errors };
+}
+
+async function expectAccessible(page: Page, where: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const found = violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(found, `axe on ${where}`).toEqual([]);
+}
+
+describe('the indicators tab', () => {
+  it('shows the Giá Rai supervisor the nine indicators of the centre, its officials, the 766 ratio, and what has no data', async () => {
+    const { page, errors } = await newPage({ width: 1280, height: 900 });
+    const account = server.demo.accounts.find((a) => a.username === 'giarai.giamsat')!;
+    const login = await page.request.post(`${server.url}/api/auth/login`, { data: { username: account.username, password: account.password }, headers: { origin: server.url } });
+    expect(login.status(), await login.text()).toBe(200);
+    await page.goto(`${server.url}/admin/dashboard/indicators`);
+    const agencies = page.locator('table.indicators').first();
+    await agencies.waitFor();
+    const row = agencies.locator('tbody tr').first();
+    expect(await row.locator('th').textContent()).toContain('Giá Rai');
+    // The demo dossiers carry indicators 1–4, 6, 7 and 8 from their facts, 5 and 9 given for the quarter.
+    const cells = await row.locator('td').allTextContents();
+    expect(cells.slice(1, 10).filter((c) => /\d,\d/.test(c))).toHaveLength(9);
+    expect(cells[10]).toMatch(/^\d{1,2},\d\/18$/);
+    expect(cells[11]).toMatch(/Xuất sắc|Tốt|Khá|Trung bình|Yếu/);
+    expect(cells[12]).toMatch(/^\d{1,3},\d{2}%$/);
+    const officials = page.locator('table.indicators').nth(1);
+    expect(await officials.locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await officials.locator('tbody tr').first().locator('td').last().textContent()).toMatch(/Hoàn thành|chưa xếp loại/);
+    await expect.poll(() => page.getByRole('note').textContent()).toContain('Điều 15');
+    await page.getByText(/Tỷ lệ hài lòng trong tiếp nhận/).waitFor();
+    await expectAccessible(page, 'indicators tab');
+    await page.screenshot({ path: path.join(SHOTS, 'indicators-tab.png'), fullPage: true });
+    // The dedupe switch is in the URL like every filter.
+    await page.getByLabel('Đếm một lần hồ sơ vừa quá hạn vừa bị phản ánh').click();
+    await expect.poll(() => page.url()).toContain('dedupe=true');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+describe('the public page', () => {
+  it('on a 360×640 phone: accessible, no official named, no figure on fewer than 30 responses, under 50 KB gzipped', async () => {
+    const { page, errors } = await newPage(PHONE);
+    const res = await page.goto(`${server.url}/public/96`);
+    expect(res?.status()).toBe(200);
+    await page.locator('h1').waitFor();
+    expect(await page.locator('h1').textContent()).toContain('Tỉnh Cà Mau');
+    await expectAccessible(page, 'public page');
+    await page.screenshot({ path: path.join(SHOTS, 'public-360.png'), fullPage: true });
+
+    const dom = await page.content();
+    const named = staffNames().filter((name) => dom.includes(name));
+    expect(named).toEqual([]);
+    const counts = (await page.locator('section[aria-labelledby="latest-title"] tbody td:nth-child(4)').allTextContents()).map((t) => Number(t.replace(/\D/g, '')));
+    expect(counts.length).toBeGreaterThan(3);
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(30);
+    // Nothing overflows the phone's width but the tables' own scrolling boxes.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+
+    const bytes = await Promise.all(
+      ['/public/96', '/public/assets/public.css'].map(async (p) => gzipSync(Buffer.from(await (await fetch(`${server.url}${p}`)).arrayBuffer())).length),
+    );
+    expect(bytes.reduce((a, b) => a + b, 0)).toBeLessThan(50 * 1024);
+
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expectAccessible(page, 'public page (en)');
+
+    await page.goto(`${server.url}/public/96/embed`);
+    await expectAccessible(page, 'embed');
+    await page.screenshot({ path: path.join(SHOTS, 'public-embed-360.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("a provincial officer switches the province's page off and on from the admin", async () => {
+    const { page, errors } = await newPage({ width: 390, height: 844 });
+    const account = server.demo.accounts.find((a) => a.username === 'camau.tinh')!;
+    const login = await page.request.post(`${server.url}/api/auth/login`, { data: { username: account.username, password: account.password }, headers: { origin: server.url } });
+    expect(login.status(), await login.text()).toBe(200);
+    await page.goto(`${server.url}/admin/public-pages`);
+    const off = page.getByRole('button', { name: 'Tắt trang công khai của Tỉnh Cà Mau' });
+    await off.waitFor();
+    await expectAccessible(page, 'public pages admin');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await off.click();
+    await page.getByRole('button', { name: 'Bật trang công khai của Tỉnh Cà Mau' }).waitFor();
+    expect((await fetch(`${server.url}/public/96`)).status).toBe(404);
+    await page.getByRole('button', { name: 'Bật trang công khai của Tỉnh Cà Mau' }).click();
+    await off.waitFor();
+    expect((await fetch(`${server.url}/public/96`)).status).toBe(200);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('the embed can be framed by another site; the full page cannot', async () => {
+    const embed = await fetch(`${server.url}/public/96/embed`);
+    expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *');
+    expect(embed.headers.get('x-frame-options')).toBeNull();
+    const full = await fetch(`${server.url}/public/96`);
+    expect(full.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+});
