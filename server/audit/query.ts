@@ -31,6 +31,28 @@ async function cutAccountRoles(db: Db, actor: Actor, items: AuditEntry[]): Promi
   return items.map((e) => (e.entity === 'user' ? { ...e, before: cut(e.before), after: cut(e.after) } : e));
 }
 
+type Named = { id: string; name: string };
+
+/** How each kind of entity is named where it is kept (a unit's own name, an account's username). */
+const ENTITY_NAMES: Record<string, (db: Db, ids: string[]) => Promise<Named[]>> = {
+  user: (db, ids) => db.selectFrom('users').select(['id', 'username as name']).where('id', 'in', ids).execute(),
+  unit: (db, ids) => db.selectFrom('units').select(['id', 'name']).where('id', 'in', ids).execute(),
+  counter: (db, ids) => db.selectFrom('counters').select(['id', 'name']).where('id', 'in', ids).execute(),
+  staff: (db, ids) => db.selectFrom('staff').select(['id', sql<string>`name || ' (' || code || ')'`.as('name')]).where('id', 'in', ids).execute(),
+  procedure: (db, ids) => db.selectFrom('procedures').select(['id', sql<string>`code || ' ' || name`.as('name')]).where('id', 'in', ids).execute(),
+  api_key: (db, ids) => db.selectFrom('api_keys').select(['id', 'name']).where('id', 'in', ids).execute(),
+};
+
+/** Puts the current name of each entry's entity next to its id, so the log reads as names, not ids. */
+async function nameEntities(db: Db, items: AuditEntry[]): Promise<AuditEntry[]> {
+  const names = new Map<string, string>();
+  for (const [entity, lookup] of Object.entries(ENTITY_NAMES)) {
+    const ids = [...new Set(items.flatMap((e) => (e.entity === entity && e.entityId ? [e.entityId] : [])))];
+    if (ids.length > 0) for (const row of await lookup(db, ids)) names.set(`${entity}:${row.id}`, row.name);
+  }
+  return items.map((e) => ({ ...e, entityName: names.get(`${e.entity}:${e.entityId}`) ?? null }));
+}
+
 /**
  * The audit log as the actor may see it: entries about units in their subtree (system admins also
  * see entries tied to no unit), with an account's roles cut to those in the subtree; newest first,
@@ -68,13 +90,14 @@ export async function listAudit(deps: Deps, actor: Actor, query: AuditQuery): Pr
     action: r.action,
     entity: r.entity,
     entityId: r.entity_id,
+    entityName: null,
     unitId: r.unit_id,
     unitName: r.unit_name,
     before: parseJson(r.before),
     after: parseJson(r.after),
   }));
   return {
-    items: await cutAccountRoles(deps.db.kysely, actor, items),
+    items: await nameEntities(deps.db.kysely, await cutAccountRoles(deps.db.kysely, actor, items)),
     nextCursor: rows.length > query.limit ? page.at(-1)!.id : null,
   };
 }
