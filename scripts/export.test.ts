@@ -78,7 +78,7 @@ describe('npm run export', () => {
     await exportCli(['summary', '--unit', '31942-TTPVHCC', '--from', '2000-01-01', '--to', to, '--out', summary]);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(summary);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Tổng hợp', 'Trung tâm, chi nhánh', 'Phương pháp']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Tổng hợp', 'Trung tâm, chi nhánh', 'Chỉ số TT 01-2018', 'Phương pháp']);
     expect(workbook.getWorksheet('Tổng hợp')!.getCell(3, 2).value).toBe('31942-TTPVHCC');
 
     const csv = path.join(outDir, 's.csv');

@@ -116,7 +116,7 @@ describe('SIPAS summary XLSX', () => {
   });
 
   it('has a sheet per level of the tree that holds responses, then the methodology', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Tổng hợp', 'Cấp tỉnh', 'Cấp xã', 'Trung tâm, chi nhánh', 'Phương pháp']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['Tổng hợp', 'Cấp tỉnh', 'Cấp xã', 'Trung tâm, chi nhánh', 'Chỉ số TT 01-2018', 'Phương pháp']);
   });
 
   it('gives every unit the dashboard’s numbers for the same filter, as real numbers with percent formats', async () => {

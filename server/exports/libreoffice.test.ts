@@ -89,7 +89,7 @@ describe.skipIf(!soffice)('summary XLSX in LibreOffice', () => {
   });
 
   it('opens every sheet with its Vietnamese name and headers intact', () => {
-    expect([...sheets.keys()].sort()).toEqual(['Cấp tỉnh', 'Cấp xã', 'Phương pháp', 'Trung tâm, chi nhánh', 'Tổng hợp'].sort());
+    expect([...sheets.keys()].sort()).toEqual(['Cấp tỉnh', 'Cấp xã', 'Chỉ số TT 01-2018', 'Phương pháp', 'Trung tâm, chi nhánh', 'Tổng hợp'].sort());
     const centres = sheets.get('Trung tâm, chi nhánh')!;
     expect(centres[0]!.slice(0, 4).map((c) => c.value)).toEqual(['STT', 'Mã đơn vị', 'Tên đơn vị (gồm các đơn vị trực thuộc)', 'Trực thuộc']);
     expect(centres[0]![8]!.value).toBe('Chỉ số hài lòng chung');

@@ -5,6 +5,8 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { METHODOLOGY_VERSION } from '../instruments/catalogue.js';
 import type { ManifestSubject } from '../integrity/manifest.js';
+import { indicatorPeriod } from '../indicators/export.js';
+import { indicatorsForScope } from '../indicators/report.js';
 import { listInstruments, requireInstrument } from '../instruments/store.js';
 import {
   chooseInstrument,
@@ -111,8 +113,17 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
     scoreScope(deps, caller.actor, scope, period.previous, filter, instrument!),
   ]);
   const generatedAt = deps.clock.now();
+  const today = vnLocalParts(generatedAt).day;
+  // The TT 01/2018 indicators of the same scope, for the quarter or year the period is (or falls in).
+  const indicators = await indicatorsForScope(db, scope, indicatorPeriod(period, today), {
+    today,
+    dedupe: false,
+    counterId: query.counterId,
+    staffId: query.staffId,
+    procedureId: query.procedureId,
+  });
   if (kind === 'summary') {
-    const summary = { scope, period, scores, before, settings: deps.config.scoring, generatedAt, generatedBy: request.generatedBy, filters: filterText(scope, period, instrumentId) };
+    const summary = { scope, period, scores, before, indicators, settings: deps.config.scoring, generatedAt, generatedBy: request.generatedBy, filters: filterText(scope, period, instrumentId) };
     if (format === 'csv') return { ...file, body: summaryCsv(summary) };
     return { ...file, body: new Uint8Array(await summaryWorkbook(summary)) };
   }

@@ -9,6 +9,8 @@ import type { ScoreReport } from '../../schema/scoring.js';
 import { csvText, UTF8_BOM, xlsxCellText } from './cells.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
 import { vnDate, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
+import type { IndicatorReport } from '../../schema/indicators.js';
+import { addIndicatorSheet } from '../indicators/export.js';
 
 /**
  * The SIPAS summary workbook: a sheet for the whole scope, one per level of the unit tree (province,
@@ -22,6 +24,8 @@ export interface SummaryInput {
   scores: ScopeScores;
   /** The same scope in the period before (for the change columns). */
   before: ScopeScores;
+  /** The TT 01/2018 indicators and the QĐ 766 5.4 ratio of the scope (their own sheet). */
+  indicators?: IndicatorReport;
   settings: ScoringSettings;
   generatedAt: Date;
   generatedBy: string;
@@ -210,6 +214,7 @@ export async function summaryWorkbook(input: SummaryInput): Promise<Buffer> {
     const rows = entries.map((e, i) => unitRow(e, i + 1, nameOf.get(e.now.unit.parentId ?? '') ?? '', defs, settings));
     addUnitSheet(workbook, level.name, rows, defs, settings);
   }
+  if (input.indicators) addIndicatorSheet(workbook, input.indicators);
   addMethodologySheet(workbook, input);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
