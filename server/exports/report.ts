@@ -9,6 +9,8 @@ import { formatChange, formatInterval } from '../../schema/display.js';
 import { compareScores, formatDecimal, formatIndex } from '../scoring/index.js';
 import { vnLocalParts } from '../time.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
+import type { IndicatorReport } from '../../schema/indicators.js';
+import { indicatorSection } from '../indicators/export.js';
 import { scopeUnitCondition, vnDate, type PeriodRange, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
 
 /**
@@ -47,6 +49,8 @@ export interface ReportData {
   settings: ScoringSettings;
   /** The target line (the province's own setting, else the configured default), as the dashboard draws it. */
   target: number;
+  /** The TT 01/2018 indicators and the QĐ 766 5.4 ratio of the scope (their own section). */
+  indicators?: IndicatorReport;
   generatedAt: Date;
 }
 
@@ -400,8 +404,10 @@ export function reportHtml(data: ReportData, assets: ReportAssets): HtmlEscapedS
               </ul>`}
       </section>
 
+      ${data.indicators ? indicatorSection(data.indicators, 'VII') : ''}
+
       <section>
-        <h2>VII. Phương pháp và lưu ý về cỡ mẫu</h2>
+        <h2>${data.indicators ? 'VIII' : 'VII'}. Phương pháp và lưu ý về cỡ mẫu</h2>
         <ul class="method">
           <li>Bộ câu hỏi: ${current.instrument.id} – ${current.instrument.definition.title.vi}; phiên bản phương pháp ${current.instrument.definition.methodologyVersion}.</li>
           ${methodNotes(settings, current.instrument.definition.parts.length).map((n) => html`<li><strong>${n.label}:</strong> ${n.value}.</li>`)}

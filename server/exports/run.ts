@@ -137,6 +137,7 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
     comments: await selectComments(db, scope, period),
     settings: deps.config.scoring,
     target: (await targetIndexFor(db, deps.config, scope.provinceId)).target,
+    indicators,
     generatedAt,
   };
   const assets = request.standalone ? { inline: REPORT_CSS, script: REPORT_JS } : { href: REPORT_CSS_PATH, scriptSrc: REPORT_JS_PATH };

@@ -9,12 +9,12 @@ import { quarterOf } from '../reporting/index.js';
 import { seedDemo } from '../seed/index.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { addDays, vnLocalParts } from '../time.js';
-import { AGENCY_CLASS_VI, INDICATOR_SHEET, indicatorSheetRows } from './export.js';
+import { AGENCY_CLASS_VI, INDICATOR_SHEET, indicatorSheetRows, OFFICIAL_CLASS_VI } from './export.js';
 
 /**
  * One question, one number: for random scopes and periods over the demo (its dossiers carry facts,
  * its centre unit-level scores), the summary workbook's indicator sheet holds exactly what the
- * dashboard's indicators tab is sent.
+ * dashboard's indicators tab is sent, and the printed report's section the same totals.
  */
 
 let t: TestContext;
@@ -81,6 +81,12 @@ describe('the indicator sheet equals the indicators tab', () => {
         expect(sheetRows(sheet)).toEqual(indicatorSheetRows(report).rows.map((row) => trim(row.map((v) => v ?? null))));
         if (report.agencies.some((a) => a.dossiers > 0)) withDossiers++;
 
+        const html = await (await t.app.request(`/api/admin/exports/report?${query}`, { headers: asSession(officer) })).text();
+        for (const a of report.agencies) {
+          expect(html).toContain(a.classification ? AGENCY_CLASS_VI[a.classification] : 'Chưa xếp loại');
+          if (a.total !== null) expect(html).toContain(`>${a.total.toFixed(1).replace('.', ',')}<`);
+        }
+        for (const o of report.officials) if (o.classification) expect(html).toContain(OFFICIAL_CLASS_VI[o.classification]);
       }),
       { numRuns: 14 },
     );
