@@ -10,7 +10,7 @@ import { compareScores, formatDecimal, formatIndex } from '../scoring/index.js';
 import { vnLocalParts } from '../time.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
 import type { IndicatorReport } from '../../schema/indicators.js';
-import { indicatorSection } from '../indicators/export.js';
+import { indicatorSection } from './indicators.js';
 import { scopeUnitCondition, vnDate, type PeriodRange, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
 
 /**

@@ -5,8 +5,8 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { METHODOLOGY_VERSION } from '../instruments/catalogue.js';
 import type { ManifestSubject } from '../integrity/manifest.js';
-import { indicatorPeriod } from '../indicators/export.js';
-import { indicatorsForScope } from '../indicators/report.js';
+import { indicatorsForScope } from '../indicators/index.js';
+import { indicatorPeriod } from './indicators.js';
 import { listInstruments, requireInstrument } from '../instruments/store.js';
 import {
   chooseInstrument,

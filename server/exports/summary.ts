@@ -10,7 +10,7 @@ import { csvText, UTF8_BOM, xlsxCellText } from './cells.js';
 import { flagText, measureDefs, measureValue, methodNotes, type MeasureDef } from './measures.js';
 import { vnDate, type ReportPeriod, type ReportScope, type ScopeScores, type UnitScore } from '../reporting/index.js';
 import type { IndicatorReport } from '../../schema/indicators.js';
-import { addIndicatorSheet } from '../indicators/export.js';
+import { addIndicatorSheet } from './indicators.js';
 
 /**
  * The SIPAS summary workbook: a sheet for the whole scope, one per level of the unit tree (province,

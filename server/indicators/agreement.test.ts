@@ -9,7 +9,7 @@ import { quarterOf } from '../reporting/index.js';
 import { seedDemo } from '../seed/index.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { addDays, vnLocalParts } from '../time.js';
-import { AGENCY_CLASS_VI, INDICATOR_SHEET, indicatorSheetRows, OFFICIAL_CLASS_VI } from './export.js';
+import { AGENCY_CLASS_VI, INDICATOR_SHEET, indicatorSheetRows, OFFICIAL_CLASS_VI } from '../exports/indicators.js';
 
 /**
  * One question, one number: for random scopes and periods over the demo (its dossiers carry facts,

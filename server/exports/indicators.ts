@@ -2,7 +2,7 @@ import type ExcelJS from 'exceljs';
 import { html } from 'hono/html';
 import type { AgencyRow, IndicatorCell, IndicatorReport, OfficialRow, Q766Row } from '../../schema/indicators.js';
 import { toFixedDecimal } from '../../schema/rounding.js';
-import { xlsxCellText } from '../exports/cells.js';
+import { xlsxCellText } from './cells.js';
 import { quarterOf, resolveReportPeriod, type ReportPeriod } from '../reporting/index.js';
 
 /**
