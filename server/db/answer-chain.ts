@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Db, NewResponse, ResponseRow } from './types.js';
 
 /**
@@ -38,23 +39,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Hex characters of an answer's digest kept on its row: enough to name the one that changed. */
 export const ROW_DIGEST_CHARS = 16;
 
-export function answerDigest(row: ChainedAnswer): Buffer {
-  return createHash('sha256')
-    .update(JSON.stringify(CHAINED_COLUMNS.map((c) => row[c] ?? null)))
-    .digest();
+/** An answer's digest, hex: SHA-256 over the JSON array of its chained columns. */
+export function answerDigest(row: ChainedAnswer): string {
+  return hash('sha256', JSON.stringify(CHAINED_COLUMNS.map((c) => row[c] ?? null)), 'hex');
 }
 
-export const rowDigestText = (digest: Buffer) => digest.toString('hex', 0, ROW_DIGEST_CHARS / 2);
+export const rowDigestText = (digest: string) => digest.slice(0, ROW_DIGEST_CHARS);
 
 /** The batch hash of a link's answers: SHA-256 over their digests in id order. */
-export function batchHash(answers: readonly { id: string; digest: Buffer }[]): string {
-  const hash = createHash('sha256');
-  for (const a of [...answers].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))) hash.update(a.digest);
-  return hash.digest('hex');
+export function batchHash(answers: readonly { id: string; digest: string }[]): string {
+  const sorted = [...answers].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return hash('sha256', sorted.map((a) => a.digest).join(''), 'hex');
 }
 
 export function headHash(seq: number, prevHash: string, answers: number, batch: string): string {
-  return createHash('sha256').update(`sipas-answer-chain/${CHAIN_FORMAT}\n${seq}\n${prevHash}\n${answers}\n${batch}`).digest('hex');
+  return hash('sha256', `sipas-answer-chain/${CHAIN_FORMAT}\n${seq}\n${prevHash}\n${answers}\n${batch}`, 'hex');
 }
 
 export interface ChainLink {
@@ -62,31 +61,22 @@ export interface ChainLink {
   prevHash: string;
 }
 
+/** Any fixed number shared by every process of the platform ("SIPAC" in ASCII). */
+const CHAIN_LOCK_KEY = 0x5349504143;
+
 /**
- * Reserves the next link. The head row's UPDATE holds its lock until commit on PostgreSQL, so links
- * of servers sharing one database follow their commit order; on SQLite the write lock already does.
+ * The next link after the newest. On SQLite the write transaction already holds the database's one
+ * write lock. On PostgreSQL a transaction-scoped advisory lock is taken first and held to commit, so
+ * links of servers sharing one database follow their commit order and never take the same number.
  */
-async function reserveLink(tx: Db): Promise<ChainLink> {
-  const head = await tx
-    .updateTable('answer_chain_head')
-    .set((eb) => ({ seq: eb('seq', '+', 1) }))
-    .where('id', '=', 1)
-    .returning(['seq', 'head_hash'])
-    .executeTakeFirst();
-  if (head) return { seq: head.seq, prevHash: head.head_hash };
-  const created = await tx
-    .insertInto('answer_chain_head')
-    .values({ id: 1, seq: 1, head_hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  // Another server made the head meanwhile: take the next link after its first.
-  return created ? { seq: 1, prevHash: GENESIS_HASH } : reserveLink(tx);
+async function nextLink(tx: Db): Promise<ChainLink> {
+  if (tx.getExecutor().adapter instanceof PostgresAdapter) await sql`select pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`.execute(tx);
+  const head = await chainHead(tx);
+  return { seq: head.seq + 1, prevHash: head.hash };
 }
 
-async function sealLink(tx: Db, link: ChainLink, answers: readonly { id: string; digest: Buffer; createdAt: string }[]): Promise<void> {
+async function sealLink(tx: Db, link: ChainLink, answers: readonly { id: string; digest: string; createdAt: string }[]): Promise<void> {
   const batch = batchHash(answers);
-  const head = headHash(link.seq, link.prevHash, answers.length, batch);
   await tx
     .insertInto('answer_chain')
     .values({
@@ -94,39 +84,46 @@ async function sealLink(tx: Db, link: ChainLink, answers: readonly { id: string;
       format: CHAIN_FORMAT,
       prev_hash: link.prevHash,
       batch_hash: batch,
-      head_hash: head,
+      head_hash: headHash(link.seq, link.prevHash, answers.length, batch),
       answers: answers.length,
       last_answer_at: answers.reduce((latest, a) => (a.createdAt > latest ? a.createdAt : latest), ''),
     })
     .execute();
-  await tx.updateTable('answer_chain_head').set({ head_hash: head }).where('id', '=', 1).execute();
 }
+
+/**
+ * A row made with its chain columns in place (null until stamped): stamping then sets them rather than
+ * copying the row, which with twenty-odd columns cost more than the hashing (V8 copies or reshapes it).
+ */
+export type ChainableAnswer = NewResponse & { chain_seq: number | null; chain_digest: string | null };
 
 /**
  * Inserts answers as one link of the chain, inside the caller's transaction: stamps each row with the
  * link's number and its digest, lets `insert` store them (it returns the ids it stored: a concurrent
- * server may have stored some first), and seals the link over exactly those.
+ * server may have stored some first), and seals the link over exactly those. Cost: a SHA-256 per
+ * answer, one read and one insert per link.
  */
-export async function insertChained<R extends NewResponse>(tx: Db, rows: readonly R[], insert: (stamped: R[]) => Promise<ReadonlySet<string>>): Promise<ReadonlySet<string>> {
-  const link = await reserveLink(tx);
-  const byId = new Map<string, { id: string; digest: Buffer; createdAt: string }>();
-  const stamped = rows.map((row) => {
+export async function insertChained<R extends ChainableAnswer>(tx: Db, rows: R[], insert: (stamped: R[]) => Promise<ReadonlySet<string>>): Promise<ReadonlySet<string>> {
+  const link = await nextLink(tx);
+  const digests = new Map<string, string>();
+  for (const row of rows) {
     const digest = answerDigest(row);
-    byId.set(row.id, { id: row.id, digest, createdAt: row.created_at });
-    return { ...row, chain_seq: link.seq, chain_digest: rowDigestText(digest) };
-  });
-  const stored = await insert(stamped);
+    digests.set(row.id, digest);
+    row.chain_seq = link.seq;
+    row.chain_digest = rowDigestText(digest);
+  }
+  const stored = await insert(rows);
   await sealLink(
     tx,
     link,
-    [...stored].map((id) => byId.get(id)!),
+    rows.filter((r) => stored.has(r.id)).map((r) => ({ id: r.id, digest: digests.get(r.id)!, createdAt: r.created_at })),
   );
   return stored;
 }
 
 /** The newest link, which an export manifest names so later edits can be told from earlier ones. */
 export async function chainHead(db: Db): Promise<{ seq: number; hash: string }> {
-  const head = await db.selectFrom('answer_chain_head').select(['seq', 'head_hash']).where('id', '=', 1).executeTakeFirst();
+  const head = await db.selectFrom('answer_chain').select(['seq', 'head_hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return head ? { seq: head.seq, hash: head.head_hash } : { seq: 0, hash: GENESIS_HASH };
 }
 
@@ -147,7 +144,7 @@ export async function chainUnchained(tx: Db, chunk = 2000): Promise<number> {
       .limit(chunk)
       .execute();
     if (rows.length === 0) return chained;
-    const link = await reserveLink(tx);
+    const link = await nextLink(tx);
     const answers = rows.map((row) => ({ id: row.id, digest: answerDigest(row), createdAt: row.created_at }));
     for (const a of answers) {
       await tx.updateTable('responses').set({ chain_seq: link.seq, chain_digest: rowDigestText(a.digest) }).where('id', '=', a.id).execute();

@@ -32,7 +32,6 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingTable;
   answer_chain: AnswerChainTable;
-  answer_chain_head: AnswerChainHeadTable;
   unit_indicator_scores: UnitIndicatorScoreTable;
   export_manifests: ExportManifestTable;
 }
@@ -370,13 +369,6 @@ export interface AnswerChainTable {
   answers: number;
   /** The newest stored time (created_at) among the link's answers. */
   last_answer_at: string;
-}
-
-/** The chain's newest link (one row, id 1): locked by each writer, so links follow commit order. */
-export interface AnswerChainHeadTable {
-  id: number;
-  seq: number;
-  head_hash: string;
 }
 
 /** Indicator scores a unit gets as a whole for a quarter (2026-Q1) or year (2026), in tenths (0–20). */

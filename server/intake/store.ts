@@ -1,6 +1,6 @@
 import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
-import { insertChained } from '../db/answer-chain.js';
+import { insertChained, type ChainableAnswer } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
 import type { PreparedResponse } from './prepare.js';
@@ -57,7 +57,7 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
   if (candidates.length === 0) return outcomes;
 
   const suspect = await suspectReasons(tx, candidates, settings);
-  const rows: NewResponse[] = candidates.map((r) => ({
+  const rows: ChainableAnswer[] = candidates.map((r) => ({
     id: r.id,
     survey_point_id: r.target.surveyPointId,
     invitation_id: r.target.invitationId,
@@ -78,6 +78,8 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
     suspect: suspect.has(r) ? 1 : 0,
     suspect_reason: suspect.get(r) ?? null,
     created_at: r.submittedAt,
+    chain_seq: null,
+    chain_digest: null,
   }));
   // Another server may have stored the same id since the check above: only rows inserted here count.
   const insert = async (chunked: NewResponse[]) => {

@@ -114,10 +114,9 @@ describe('the answer chain', () => {
     await tamper('update answer_chain set batch_hash = ? where seq = ?', '0'.repeat(64), last.seq);
     expect((await verify()).break?.seq).toBe(last.seq);
     const original = await t.db.kysely.selectFrom('answer_chain').selectAll().where('seq', '>', head.seq).execute();
-    // Dropping the newest links and their answers, and winding the head back, needs an anchor to show.
+    // Dropping the newest links with their answers needs an anchor to show: the head a manifest names.
     await tamper('delete from responses where chain_seq > ?', head.seq);
     await tamper('delete from answer_chain where seq > ?', head.seq);
-    await tamper('update answer_chain_head set seq = ?, head_hash = ? where id = 1', head.seq, head.hash);
     expect((await verify()).ok).toBe(true);
     const anchored = await verifyAnswerChain(t.db.kysely, { expectHead: last });
     expect(anchored.ok).toBe(false);

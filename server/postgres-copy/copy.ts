@@ -14,7 +14,7 @@ const TABLES = [
   'units', 'counters', 'staff', 'procedures', 'instruments', 'survey_points', 'retired_codes', 'invitations', 'responses',
   'rollup_fine', 'rollup_unit_day', 'rollup_unit_month', 'rollup_heat', 'rollup_response_day',
   'users', 'recovery_codes', 'role_grants', 'sessions', 'login_attempts', 'api_keys', 'audit_log', 'settings',
-  'answer_chain', 'answer_chain_head', 'unit_indicator_scores', 'export_manifests',
+  'answer_chain', 'unit_indicator_scores', 'export_manifests',
 ] as const satisfies readonly (keyof Database)[];
 
 export interface CopyReport {

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import type { Channel, Db, NewResponse, UnitKind } from '../db/types.js';
 import { newId, newSurveyCode } from '../ids.js';
 import { ensureBuiltinInstruments } from '../instruments/store.js';
-import { insertChained } from '../db/answer-chain.js';
+import { insertChained, type ChainableAnswer } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { addDays, vnLocalParts } from '../time.js';
 import {
@@ -239,7 +239,7 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
   const hourWeights = hours.map((h) => HOUR_WEIGHTS[h]!);
   const fieldOf = new Map(ref.procedures.map((p) => [p.id, p.field]));
   const chunk = options.chunk ?? 50_000;
-  let rows: NewResponse[] = [];
+  let rows: ChainableAnswer[] = [];
   let sources: RollupSource[] = [];
   let written = 0;
   const flush = async () => {
@@ -311,6 +311,8 @@ export async function seedResponses(deps: Deps, ref: DemoReference, options: Res
         lang: random.next() < 0.96 ? 'vi' : 'en',
         suspect: suspect ? 1 : 0,
         created_at: submittedAt,
+        chain_seq: null,
+        chain_digest: null,
       });
       sources.push({
         unit_id: centre.id,

@@ -45,12 +45,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('answers', 'integer', (c) => c.notNull())
     .addColumn('last_answer_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createTable('answer_chain_head')
-    .addColumn('id', 'integer', (c) => c.primaryKey())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('head_hash', 'text', (c) => c.notNull())
-    .execute();
   await chainUnchained(tx);
 
   await db.schema
