@@ -30,7 +30,7 @@ try {
   const report = await verifyAnswerChain(deps.db.kysely, expectHead ? { expectHead } : {});
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (!report.ok) {
-    fail(`BROKEN: ${report.break!.reason}. The chain holds up to link ${report.links} (${report.answers} answers).`);
+    fail(`BROKEN: ${report.break!.reason}. The chain is intact up to link ${report.links} (${report.answers} answers before the break).`);
   }
   process.stdout.write(
     `verified: ${report.answers} answers in ${report.links} links, head ${report.head.seq}:${report.head.hash}${expectHead ? `; passes through link ${expectHead.seq} of the manifest` : ''} (${seconds} s)\n`,
