@@ -103,9 +103,30 @@ async function mainInstrument(db: Db, path: string, from: string, to: string): P
   return top ? ((await getInstrument(db, top.instrumentId)) ?? null) : null;
 }
 
-export async function publicData(deps: Deps, provinceCode: string): Promise<PublicData> {
+/** How long a province's figures are reused: the page is public, framed by portals, and reads 16 rollup queries. */
+export const PUBLIC_DATA_TTL_MS = 60_000;
+
+/**
+ * A province's figures, computed at most once a minute per app (the switch and the province are
+ * checked on every request, so switching off takes effect at once).
+ */
+export function publicDataCache(deps: Deps): (provinceCode: string) => Promise<PublicData> {
+  const cache = new Map<string, { until: number; data: Promise<PublicData> }>();
+  return async (provinceCode) => {
+    const province = await publicProvince(deps.db.kysely, provinceCode);
+    const now = deps.clock.now().getTime();
+    const hit = cache.get(province.id);
+    if (hit && hit.until > now) return hit.data;
+    const data = computePublicData(deps, province);
+    cache.set(province.id, { until: now + PUBLIC_DATA_TTL_MS, data });
+    // A failed computation is not kept.
+    data.catch(() => cache.delete(province.id));
+    return data;
+  };
+}
+
+async function computePublicData(deps: Deps, province: { id: string; code: string; name: string; path: string }): Promise<PublicData> {
   const db = deps.db.kysely;
-  const province = await publicProvince(db, provinceCode);
   const today = vnLocalParts(deps.clock.now()).day;
   const quarters = lastQuarters(today);
   const minN = Math.max(PUBLIC_MIN_N, deps.config.scoring.lowNMin);

@@ -104,6 +104,21 @@ describe('the public page', () => {
     for (const code of ['99', 'abc', '96%00']) expect((await get(`/public/${code}`)).status).toBe(404);
   });
 
+  it('computes a province\'s figures at most once a minute: later answers show after it', async () => {
+    const json = async () => (await (await get('/public/96/sipas.json')).json()) as OpenData;
+    const before = (await json()).provinceFigures.at(-1)!;
+    const site = await t.db.kysely.selectFrom('survey_points as p').innerJoin('units as u', 'u.id', 'p.unit_id').select('p.code').where('u.code', '=', '31942-TTPVHCC').where('p.counter_id', 'is not', null).executeTakeFirstOrThrow();
+    for (let i = 0; i < 40; i++) {
+      const res = await t.app.request(...postJson('/api/responses', aResponse(site.code, { answers: { 'QUAY.1': 1, 'QUAY.2': 1, 'QUAY.3': 1, 'QUAY.4': 1, 'QUAY.ALL': 1 } }), { 'x-forwarded-for': `198.18.2.${i}` }));
+      expect(res.status).toBe(201);
+    }
+    expect((await json()).provinceFigures.at(-1)).toEqual(before);
+    t.clock.advance(61_000);
+    const after = (await json()).provinceFigures.at(-1)!;
+    expect(after.n).toBeGreaterThan(before.n);
+    expect(after.index).toBeLessThan(before.index);
+  });
+
   it('lets any site frame the embed but not the full page', async () => {
     const embed = await get('/public/96/embed');
     expect(embed.status).toBe(200);

@@ -7,7 +7,7 @@ import { requirePermission, type AuthEnv } from '../auth/middleware.js';
 import type { Deps } from '../deps.js';
 import { readJsonWith } from '../http.js';
 import { signingKey } from '../integrity/signing.js';
-import { publicData } from './data.js';
+import { publicDataCache } from './data.js';
 import { openDataCsv, openDataJson } from './open-data.js';
 import { publicPage, type PublicLang } from './page.js';
 import { listPublicPages, switchPublicPage } from './switch.js';
@@ -45,8 +45,9 @@ export function publicHeaders(): MiddlewareHandler {
 }
 
 export function publicRoutes(deps: Deps) {
+  const publicData = publicDataCache(deps);
   const page = (embed: boolean) => async (c: Context) => {
-    const data = await publicData(deps, c.req.param('code') ?? '');
+    const data = await publicData(c.req.param('code') ?? '');
     const body = await publicPage(data, { lang: langOf(c.req.query('lang')), embed, scoring: deps.config.scoring });
     c.header('cache-control', CACHE);
     return c.html(body);
@@ -62,10 +63,10 @@ export function publicRoutes(deps: Deps) {
     })
     .get('/:code/sipas.json', async (c) => {
       c.header('cache-control', CACHE);
-      return c.json(openDataJson(await publicData(deps, c.req.param('code'))));
+      return c.json(openDataJson(await publicData(c.req.param('code'))));
     })
     .get('/:code/sipas.csv', async (c) => {
-      const data = await publicData(deps, c.req.param('code'));
+      const data = await publicData(c.req.param('code'));
       return c.body(openDataCsv(data), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `inline; filename="sipas-${data.province.code}.csv"`,
