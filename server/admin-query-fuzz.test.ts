@@ -77,6 +77,7 @@ const VALUES: Record<string, fc.Arbitrary<string>> = {
   includeInsufficient: fc.oneof(fc.constantFrom('true', 'false', '1', '0'), junk),
   includeInactive: fc.oneof(fc.constantFrom('true', 'false'), junk),
   includeRevoked: fc.oneof(fc.constantFrom('true', 'false'), junk),
+  dedupe: fc.oneof(fc.constantFrom('true', 'false', '1', '0'), junk),
   q: junk,
   actor: junk,
   action: fc.oneof(fc.constantFrom('export.run', 'user.create'), junk),
@@ -107,6 +108,7 @@ const ROUTES: { path: () => string; params: string[] }[] = [
   { path: () => '/api/admin/procedures', params: ['provinceId', 'q', 'field', 'includeInactive'] },
   { path: () => '/api/admin/users', params: ['unitId', 'q', 'includeInactive'] },
   { path: () => '/api/admin/apikeys', params: ['unitId', 'includeRevoked'] },
+  { path: () => '/api/admin/indicators', params: ['unitId', 'period', 'at', 'counterId', 'staffId', 'procedureId', 'dedupe'] },
 ];
 
 const ALL_PARAMS = Object.keys(VALUES);
