@@ -21,7 +21,7 @@ import type { Db } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../http.js';
 import { getInstrument, listInstruments } from '../instruments/store.js';
-import { applyRollupDeltas, binaryItemLookup, computeRollupDeltas, negateRollupDeltas, rollupSourceFromRow } from '../rollups/index.js';
+import { applyRollupDeltas, binaryItemLookup, computeRollupDeltas, negateRollupDeltas, ROLLUP_SOURCE_COLUMNS, rollupSourceFromRow } from '../rollups/index.js';
 import { pathInScope } from '../surveypoints/points.js';
 
 /**
@@ -247,19 +247,6 @@ async function pointCountersOf(db: Db, pointIds: (string | null)[]) {
   return new Map(rows.map((r) => [r.id, { code: r.code, name: r.name }]));
 }
 
-const ROLLUP_COLUMNS = [
-  'unit_id',
-  'counter_id',
-  'staff_id',
-  'procedure_id',
-  'channel',
-  'instrument_id',
-  'local_day',
-  'local_hour',
-  'weekday',
-  'answers',
-  'suspect',
-] as const;
 
 /**
  * Accepts (counts in every score from now on) or rejects (keeps out) flagged answers, each change
@@ -297,7 +284,7 @@ export async function decideReview(deps: Deps, actor: Actor, input: ReviewDecisi
         .set({ suspect: 0, review: 'accepted', reviewed_at: reviewedAt })
         .where('id', 'in', ids)
         .where('suspect', '=', 1)
-        .returning(['id', ...ROLLUP_COLUMNS])
+        .returning(['id', ...ROLLUP_SOURCE_COLUMNS])
         .execute();
       await moveRollups(tx, accepted, 'add');
       changedIds = accepted.map((r) => r.id);
@@ -316,7 +303,7 @@ export async function decideReview(deps: Deps, actor: Actor, input: ReviewDecisi
         .where('id', 'in', ids)
         .where('review', '=', 'accepted')
         .where('suspect', '=', 0)
-        .returning(['id', ...ROLLUP_COLUMNS])
+        .returning(['id', ...ROLLUP_SOURCE_COLUMNS])
         .execute();
       await moveRollups(tx, withdrawn, 'subtract');
       changedIds = [...pending, ...withdrawn].map((r) => r.id);

@@ -8,7 +8,7 @@ export {
   type RollupDeltas,
   type RollupSource,
 } from './deltas.js';
-export { binaryItemLookup, rebuildRollups, rollupSourceFromRow, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export { binaryItemLookup, rebuildRollups, ROLLUP_SOURCE_COLUMNS, rollupSourceFromRow, type RebuildOptions, type RebuildResult } from './rebuild.js';
 export {
   readCounts,
   readCountsByColumns,

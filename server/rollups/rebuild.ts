@@ -29,6 +29,21 @@ type StoredResponse = Pick<
 >;
 
 /** A stored response as a rollup source; answers that are not 1–5 or null are dropped. */
+/** The response columns a rollup source is made from (rollupSourceFromRow). */
+export const ROLLUP_SOURCE_COLUMNS = [
+  'unit_id',
+  'counter_id',
+  'staff_id',
+  'procedure_id',
+  'channel',
+  'instrument_id',
+  'local_day',
+  'local_hour',
+  'weekday',
+  'answers',
+  'suspect',
+] as const;
+
 export function rollupSourceFromRow(row: StoredResponse): RollupSource {
   const parsed: unknown = JSON.parse(row.answers);
   const answers: Record<string, number | null> = {};
@@ -79,20 +94,7 @@ export async function rebuildRollups(db: AppDatabase, options: RebuildOptions = 
     for (;;) {
       let page = tx
         .selectFrom('responses')
-        .select([
-          'id',
-          'unit_id',
-          'counter_id',
-          'staff_id',
-          'procedure_id',
-          'channel',
-          'instrument_id',
-          'local_day',
-          'local_hour',
-          'weekday',
-          'answers',
-          'suspect',
-        ])
+        .select(['id', ...ROLLUP_SOURCE_COLUMNS])
         .where('suspect', '=', 0)
         .orderBy('id')
         .limit(pageSize);
