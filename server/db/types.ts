@@ -34,6 +34,11 @@ export interface Database {
   answer_chain: AnswerChainTable;
   unit_indicator_scores: UnitIndicatorScoreTable;
   export_manifests: ExportManifestTable;
+  alerts: AlertTable;
+  cases: CaseTable;
+  case_responses: CaseResponseTable;
+  case_notes: CaseNoteTable;
+  comment_marks: CommentMarkTable;
 }
 
 export type Db = Kysely<Database>;
@@ -388,6 +393,72 @@ export interface ExportManifestTable {
   unit_id: string | null;
   /** JSON of the signed manifest; null while a streamed export is still being written. */
   manifest: string | null;
+}
+
+/** An alert a rule raised (server/alerts/): open while closed_at is null, one open per dedup_key. */
+export interface AlertTable {
+  id: string;
+  /** The unit the alert concerns (the centre or branch of the answers). */
+  unit_id: string;
+  rule: AlertRuleKind;
+  dedup_key: string;
+  title: string;
+  /** JSON of schema/alerts.ts AlertDetail: the figures behind it. */
+  detail: string;
+  opened_at: string;
+  last_seen_at: string;
+  closed_at: string | null;
+}
+
+export type AlertRuleKind = 'low_score' | 'drop' | 'low_comment' | 'silent_point' | 'suspect_burst';
+
+export type CaseStatus = 'new' | 'in_progress' | 'resolved' | 'dismissed';
+
+/** A follow-up case (server/cases/). */
+export interface CaseTable {
+  id: string;
+  unit_id: string;
+  source: 'alert' | 'comment' | 'callback';
+  title: string;
+  status: CaseStatus;
+  assignee_user_id: string | null;
+  /** Vietnam-local YYYY-MM-DD. */
+  due_day: string | null;
+  resolution: string | null;
+  alert_id: string | null;
+  callback_id: string | null;
+  opened_at: string;
+  /** The user's name, or the system that opened it. */
+  opened_by: string;
+  updated_at: string;
+  /** When it became resolved or dismissed: time to resolution = closed_at − opened_at. */
+  closed_at: string | null;
+}
+
+export interface CaseResponseTable {
+  case_id: string;
+  response_id: string;
+}
+
+/** A case's history: notes, with the status change they came with. */
+export interface CaseNoteTable {
+  id: string;
+  case_id: string;
+  at: string;
+  author_label: string;
+  status_from: CaseStatus | null;
+  status_to: CaseStatus | null;
+  text: string;
+}
+
+/** Topic tags and the handled mark of a comment (an answer's comment). */
+export interface CommentMarkTable {
+  response_id: string;
+  unit_id: string;
+  /** JSON array of tag labels. */
+  tags: string;
+  handled_at: string | null;
+  updated_at: string;
 }
 
 export type UnitRow = Selectable<UnitTable>;
