@@ -103,3 +103,17 @@ export async function defaultAssignee(db: Db, unitId: string): Promise<string | 
   }
   return null;
 }
+
+/**
+ * When each of these cases closed (resolved or dismissed); null while open; cases that do not exist
+ * are left out. Call-back contacts are deleted a set number of days after their case closes.
+ */
+export async function caseClosedTimes(db: Db, caseIds: readonly string[]): Promise<Map<string, string | null>> {
+  const closed = new Map<string, string | null>();
+  const ids = [...new Set(caseIds)];
+  for (let i = 0; i < ids.length; i += 400) {
+    const rows = await db.selectFrom('cases').select(['id', 'closed_at']).where('id', 'in', ids.slice(i, i + 400)).execute();
+    for (const row of rows) closed.set(row.id, row.closed_at);
+  }
+  return closed;
+}
