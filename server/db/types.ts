@@ -34,6 +34,9 @@ export interface Database {
   answer_chain: AnswerChainTable;
   unit_indicator_scores: UnitIndicatorScoreTable;
   export_manifests: ExportManifestTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_outbox: WebhookOutboxTable;
+  mail_log: MailLogTable;
   alerts: AlertTable;
   cases: CaseTable;
   case_responses: CaseResponseTable;
@@ -286,6 +289,8 @@ export interface UserTable {
   totp_enabled_at: string | null;
   /** Time step of the last accepted code, so a code is never accepted twice. */
   totp_last_step: number | null;
+  /** Where alert digests and monthly summaries go (migration 013); null for no mail. */
+  email: string | null;
 }
 
 /** Single-use TOTP recovery codes: only a keyed hash of each is kept. */
@@ -464,6 +469,48 @@ export interface CommentMarkTable {
 export type UnitRow = Selectable<UnitTable>;
 export type NewUnit = Insertable<UnitTable>;
 export type UnitUpdate = Updateable<UnitTable>;
+/** A webhook receiver an administrator registered (server/notifications/). */
+export interface WebhookSubscriptionTable {
+  id: string;
+  url: string;
+  /** Comma-separated event types. */
+  event_types: string;
+  /** The signing secret is derived from the server secret and this salt; never stored itself. */
+  secret_salt: string;
+  created_at: string;
+  created_by: string | null;
+  deleted_at: string | null;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One event for one subscription, written in the transaction that made the event, sent by the delivery worker. */
+export interface WebhookOutboxTable {
+  seq: Generated<number>;
+  event_id: string;
+  subscription_id: string;
+  type: string;
+  subject: string;
+  /** The exact JSON body that is signed and sent. */
+  body: string;
+  created_at: string;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+}
+
+/** Mails the scheduler sent, one per kind, unit and period, so a restart never sends one twice. */
+export interface MailLogTable {
+  kind: string;
+  unit_id: string;
+  period: string;
+  recipients: number;
+  sent_at: string;
+}
+
 export type ResponseRow = Selectable<ResponseTable>;
 export type NewResponse = Insertable<ResponseTable>;
 export type InstrumentRow = Selectable<InstrumentTable>;

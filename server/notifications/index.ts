@@ -1,0 +1,5 @@
+/**
+ * Notifications (issue 18): signed webhooks from a durable outbox, and e-mail. Other features use
+ * this folder only through this file.
+ */
+export { recordEvent, recordEvents, type NotificationEvent } from './outbox.js';
