@@ -31,6 +31,7 @@ import { importRoutes } from './imports/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { publicHeaders, publicPageAdminRoutes, publicRoutes } from './public/routes.js';
 import { exportManifestRoutes } from './integrity/routes.js';
+import { webhookRoutes } from './notifications/index.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
 
 export interface AppOptions {
@@ -138,6 +139,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/public-pages', publicPageAdminRoutes(deps));
   app.route('/api/admin/exports', exportRoutes(deps));
   app.route('/api/admin/export-manifests', exportManifestRoutes(deps));
+  app.route('/api/admin/webhooks', webhookRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/admin/review', reviewRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));

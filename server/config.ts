@@ -48,6 +48,15 @@ const EnvSchema = z.object({
   BACKUP_KEEP: intIn(1, 3650).default(14),
   LOG_REQUESTS: bool.default(true),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).max(200).default('SIPAS <no-reply@localhost>'),
+  WEBHOOK_RETRY_BASE_MS: intIn(100, 3_600_000).default(10_000),
+  WEBHOOK_RETRY_MAX_MS: intIn(100, 24 * 3_600_000).default(3_600_000),
+  WEBHOOK_MAX_ATTEMPTS: intIn(1, 1000).default(20),
+  WEBHOOK_TIMEOUT_MS: intIn(100, 60_000).default(10_000),
   SCORE_FACTOR_ROLLUP: z.enum(['mean_of_criteria', 'answer_weighted', 'factor_question']).default('mean_of_criteria'),
   SCORE_PART_ROLLUP: z.enum(['mean_of_factors', 'item_count_weighted', 'answer_weighted']).default('mean_of_factors'),
   SCORE_UNIT_ROLLUP: z.enum(['pooled', 'mean_of_children']).default('pooled'),
@@ -85,6 +94,11 @@ export interface Config {
   logRequests: boolean;
   /** Bearer token for GET /metrics; without one the route does not exist. */
   metricsToken: string | undefined;
+  /** Outgoing mail server (smtp://user:pass@host:port); no mail is sent without one. Holds a password: never logged. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Webhook delivery: backoff base·2^(n−1) up to max, attempts before giving up, per-attempt timeout. */
+  webhookDelivery: { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; timeoutMs: number };
   scoring: ScoringSettings;
 }
 
@@ -156,6 +170,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     backupKeep: e.BACKUP_KEEP,
     logRequests: e.LOG_REQUESTS,
     metricsToken: e.METRICS_TOKEN,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    webhookDelivery: {
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
     scoring: {
       factorRollup: e.SCORE_FACTOR_ROLLUP,
       partRollup: e.SCORE_PART_ROLLUP,

@@ -10,6 +10,7 @@ import { startBackupSchedule, type BackupSchedule, type Timers } from './durabil
 import { ensureBuiltinInstruments } from './instruments/store.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { consoleLogger, type Logger } from './log.js';
+import { startDeliveryWorker, type DeliveryWorker } from './notifications/index.js';
 import type { Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 
@@ -25,6 +26,8 @@ export interface RunningServer {
   readiness: Readiness;
   /** The /metrics figures, when METRICS_TOKEN is set. */
   metrics: Metrics | undefined;
+  /** Sends the webhook outbox. */
+  webhooks: DeliveryWorker;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
   close(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Drives the daily backup timer (tests); real unref'd timers otherwise. */
   backupTimers?: Timers;
+  /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
+  notificationTimers?: Timers;
   /** How long in-flight requests may take to finish on shutdown before their connections are cut. */
   shutdownGraceMs?: number;
   /** Crash-test control run only: answers before the commit, to prove the crash test catches a loss. */
@@ -74,6 +79,14 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     { db: database, config, clock, logger },
     { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, unchained: options.unchainedIntake ?? false, onBatch: metrics?.observeIntakeBatch },
   );
+  const webhooks = startDeliveryWorker({
+    db: database,
+    serverSecret: config.serverSecret,
+    clock,
+    logger,
+    settings: { ...config.webhookDelivery, pollMs: 1000 },
+    timers: options.notificationTimers,
+  });
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
   const server = await new Promise<ServerType>((resolve) => {
@@ -98,13 +111,14 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       const grace = new Promise<void>((resolve) => setTimeout(resolve, options.shutdownGraceMs ?? 10_000).unref());
       await Promise.race([stopped, grace]);
       await intake.close();
+      await webhooks.stop();
       server.closeAllConnections();
       await stopped;
       await backups?.stop();
       await database.close();
       removeInstanceFile(config.dataDir);
     })());
-  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, close };
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */

@@ -74,6 +74,8 @@ type Sample = (own: World, other: World) => SampleRequest[];
 let serial = 0;
 /** Unique codes, so repeated creations in one copy never collide. */
 const uniq = (prefix = 'N') => `${prefix}${(serial++).toString(36)}${randomCode(4)}`;
+/** A webhook subscription of the fixture (subscriptions are platform-wide: system administrators only). */
+const MATRIX_WEBHOOK = 'matrixwebhook01';
 
 const SAMPLES: Record<string, Sample> = {
   'POST /api/auth/login': () => [{ body: { username: 'nobody.here', password: 'not-a-password' } }],
@@ -169,6 +171,11 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/admin/apikeys': (w) => [{ path: '/api/admin/apikeys?includeRevoked=true' }, { path: `/api/admin/apikeys?unitId=${w.centre.id}` }],
   'POST /api/admin/apikeys': (w) => [{ body: { unitId: w.centre.id, name: 'Khóa mới' } }],
   'POST /api/admin/apikeys/:id/revoke': (w) => [{ path: `/api/admin/apikeys/${w.apiKey.id}/revoke` }],
+  'GET /api/admin/webhooks': () => [{}],
+  'POST /api/admin/webhooks': () => [{ body: { url: 'https://hooks.example.org/sipas', eventTypes: ['alert.opened'] } }],
+  'DELETE /api/admin/webhooks/:id': () => [{ path: `/api/admin/webhooks/${MATRIX_WEBHOOK}` }],
+  'POST /api/admin/webhooks/:id/test': () => [{ path: `/api/admin/webhooks/${MATRIX_WEBHOOK}/test` }],
+  'GET /api/admin/webhooks/deliveries': () => [{ path: `/api/admin/webhooks/deliveries?subscriptionId=${MATRIX_WEBHOOK}&limit=10` }],
 
   'GET /api/admin/survey-points': (w) => [{ path: '/api/admin/survey-points' }, { path: `/api/admin/survey-points?unitId=${w.centre.id}` }],
   'POST /api/admin/survey-points': (w, o) => [
@@ -441,6 +448,12 @@ async function buildFixture(dir: string): Promise<Fixture> {
     { id: 'matrixmanifest01', generatedAt: clock.now(), chainHead: await chainHead(db.kysely) },
   );
   await db.write((tx) => tx.insertInto('export_manifests').values({ id: manifest.id, created_at: clock.now().toISOString(), actor_user_id: admin.id, unit_id: null, manifest: JSON.stringify(manifest) }).execute());
+  await db.write((tx) =>
+    tx
+      .insertInto('webhook_subscriptions')
+      .values({ id: MATRIX_WEBHOOK, url: 'https://hooks.example.org/matrix', event_types: 'case.updated', secret_salt: 'matrix', created_at: clock.now().toISOString(), created_by: admin.id, deleted_at: null })
+      .execute(),
+  );
   const off1 = await user('matrix.officer1', [{ role: 'provincial_officer', unit: p1 }]);
   const sup1 = await user('matrix.sup1', [{ role: 'centre_supervisor', unit: cc1 }]);
   const view1 = await user('matrix.viewer1', [{ role: 'viewer', unit: c1 }]);

@@ -2,6 +2,7 @@ import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
 import { insertChained, type ChainableAnswer } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
+import { recordEvents } from '../notifications/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
 import type { PreparedResponse } from './prepare.js';
 
@@ -117,7 +118,28 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
   const binaryByInstrument = new Map(stored.map((r) => [r.instrumentId, r.binaryItems]));
   const isBinary = (instrumentId: string, code: string) => binaryByInstrument.get(instrumentId)?.has(code) ?? false;
   await applyRollupDeltas(tx, computeRollupDeltas(sources, isBinary));
+  // Webhooks, in this transaction: one small read and no write when no subscription wants them.
+  if (stored.length > 0) await recordEvents(tx, 'response.created', stored.map(responseCreatedEvent), new Date(stored.at(-1)!.submittedAt));
   return outcomes;
+}
+
+/** What a webhook may learn of a stored answer: ids, the instrument and the scores, never the comment or demographics. */
+function responseCreatedEvent(r: PreparedResponse): { subject: string; data: Record<string, unknown> } {
+  return {
+    subject: `response:${r.id}`,
+    data: {
+      responseId: r.id,
+      unitId: r.target.unitId,
+      surveyPointId: r.target.surveyPointId,
+      counterId: r.target.counterId,
+      staffId: r.target.staffId,
+      procedureId: r.target.procedureId,
+      instrumentId: r.instrumentId,
+      channel: r.channel,
+      submittedAt: r.submittedAt,
+      answers: r.answers,
+    },
+  };
 }
 
 const markKey = (hash: string, surveyPointId: string, hourBucket: string) => `${hash}|${surveyPointId}|${hourBucket}`;

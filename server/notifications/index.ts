@@ -3,3 +3,5 @@
  * this folder only through this file.
  */
 export { recordEvent, recordEvents, type NotificationEvent } from './outbox.js';
+export { startDeliveryWorker, type DeliveryWorker } from './delivery.js';
+export { webhookRoutes } from './routes.js';
