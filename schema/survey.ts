@@ -19,6 +19,11 @@ export const PublicSurvey = z.object({
   instrument: Instrument,
   /** The longest comment the server keeps (COMMENT_MAX_CHARS), counted in characters. */
   commentMaxChars: z.number().int().positive(),
+  /**
+   * Set when the point offers a call-back after a low rating (schema/callbacks.ts): the days a contact
+   * is kept after its case closes, for the consent text. Absent or null: no call-back is offered.
+   */
+  callbackRetentionDays: z.number().int().positive().nullable().optional(),
 });
 export type PublicSurvey = z.infer<typeof PublicSurvey>;
 

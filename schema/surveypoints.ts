@@ -24,6 +24,8 @@ export const SurveyPointView = z.object({
   status: SurveyPointStatus,
   /** A counter tablet: answers come in one after another on the centre's device (channel counter_tablet). */
   kiosk: z.boolean(),
+  /** After a rating of 1 or 2 the survey page offers a call-back with consent (not on a kiosk: the tablet is shared). */
+  callbackOffered: z.boolean(),
   /** When the newest answer came in (flagged ones too); null before the first. */
   lastAnswerAt: z.string().nullable(),
   createdAt: z.string(),
@@ -56,22 +58,25 @@ export const CreateSurveyPointInput = z
     instrumentId: Id,
     status: SurveyPointStatus.default('open'),
     kiosk: z.boolean().default(false),
+    /** After a low rating offer a call-back (default no). */
+    callbackOffered: z.boolean().optional(),
   })
   .strict()
   .refine((v) => (v.unitId === undefined) !== (v.unitCode === undefined), { message: 'Give either unitId or unitCode', path: ['unitId'] })
   .refine((v) => !(v.counterId && v.counterCode), { message: 'Give either counterId or counterCode', path: ['counterId'] });
 export type CreateSurveyPointInput = z.infer<typeof CreateSurveyPointInput>;
 
-/** PATCH /api/admin/survey-points/:id — change the instrument, open/close, or the kiosk flag. */
+/** PATCH /api/admin/survey-points/:id — change the instrument, open/close, the kiosk flag or the call-back offer. */
 export const UpdateSurveyPointInput = z
   .object({
     instrumentId: Id.optional(),
     status: SurveyPointStatus.optional(),
     kiosk: z.boolean().optional(),
+    callbackOffered: z.boolean().optional(),
   })
   .strict()
-  .refine((v) => v.instrumentId !== undefined || v.status !== undefined || v.kiosk !== undefined, {
-    message: 'Give at least one of instrumentId, status, kiosk',
+  .refine((v) => v.instrumentId !== undefined || v.status !== undefined || v.kiosk !== undefined || v.callbackOffered !== undefined, {
+    message: 'Give at least one of instrumentId, status, kiosk, callbackOffered',
   });
 export type UpdateSurveyPointInput = z.infer<typeof UpdateSurveyPointInput>;
 

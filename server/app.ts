@@ -33,6 +33,7 @@ import { publicHeaders, publicPageAdminRoutes, publicRoutes } from './public/rou
 import { exportManifestRoutes } from './integrity/routes.js';
 import { webhookRoutes } from './notifications/index.js';
 import { loadBuiltUi, uiRoutes, type BuiltUi } from './ui.js';
+import { callbackAdminRoutes, callbackIntakeRoutes } from './callbacks/index.js';
 
 export interface AppOptions {
   db: AppDatabase;
@@ -125,6 +126,7 @@ export function createApp(options: AppOptions) {
   );
 
   app.route('/', intakeRoutes(deps, options.intake ?? createIntake(deps)));
+  app.route('/', callbackIntakeRoutes(deps));
   app.route('/', surveyPageRoutes(deps, survey));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/admin', unitRoutes(deps));
@@ -142,6 +144,7 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/webhooks', webhookRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/admin/review', reviewRoutes(deps));
+  app.route('/api/admin/callback-contacts', callbackAdminRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/v1', dossierRoutes(deps));
   app.route('/api/qr', qrRoutes());

@@ -64,6 +64,7 @@ const EnvSchema = z.object({
   SCORE_ROUNDING: z.enum(['half_away_from_zero', 'half_even']).default('half_away_from_zero'),
   SCORE_DISPLAY: z.enum(['percent', 'points10']).default('percent'),
   TARGET_INDEX: z.coerce.number().min(0).max(100).default(80),
+  CALLBACK_RETENTION_DAYS: intIn(1, 3650).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -100,6 +101,8 @@ export interface Config {
   /** Webhook delivery: backoff base·2^(n−1) up to max, attempts before giving up, per-attempt timeout. */
   webhookDelivery: { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; timeoutMs: number };
   scoring: ScoringSettings;
+  /** Days a citizen's call-back contact is kept after its case closes (NĐ 13/2023: no longer than needed). */
+  callbackRetentionDays: number;
 }
 
 /** How scores are rolled up, rounded and shown (shared/sipas §4, §5); each choice is a setting. */
@@ -189,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lowPrecisionHalfWidth: e.LOW_PRECISION_HALF_WIDTH,
       targetIndex: e.TARGET_INDEX,
     },
+    callbackRetentionDays: e.CALLBACK_RETENTION_DAYS,
   };
 }

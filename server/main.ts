@@ -1,6 +1,7 @@
 import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.js';
+import { startContactRetention, type ContactRetention } from './callbacks/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openPostgres, openSqlite, type AppDatabase, type SqliteOptions } from './db/database.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   metrics: Metrics | undefined;
   /** Sends the webhook outbox. */
   webhooks: DeliveryWorker;
+  /** Deletes call-back contacts CALLBACK_RETENTION_DAYS after their case closes. */
+  contactRetention: ContactRetention;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
   close(): Promise<void>;
 }
@@ -39,6 +42,8 @@ export interface StartOptions {
   backupTimers?: Timers;
   /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
   notificationTimers?: Timers;
+  /** Drives the call-back contact retention sweep (tests); real unref'd timers otherwise. */
+  retentionTimers?: Timers;
   /** How long in-flight requests may take to finish on shutdown before their connections are cut. */
   shutdownGraceMs?: number;
   /** Crash-test control run only: answers before the commit, to prove the crash test catches a loss. */
@@ -79,6 +84,13 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     { db: database, config, clock, logger },
     { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, unchained: options.unchainedIntake ?? false, onBatch: metrics?.observeIntakeBatch },
   );
+  const contactRetention = startContactRetention({
+    db: database,
+    clock,
+    logger,
+    retentionDays: config.callbackRetentionDays,
+    timers: options.retentionTimers,
+  });
   const webhooks = startDeliveryWorker({
     db: database,
     serverSecret: config.serverSecret,
@@ -115,10 +127,11 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       server.closeAllConnections();
       await stopped;
       await backups?.stop();
+      await contactRetention.stop();
       await database.close();
       removeInstanceFile(config.dataDir);
     })());
-  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, close };
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, contactRetention, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */

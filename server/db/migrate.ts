@@ -11,8 +11,9 @@ import * as m008 from './migrations/008_sign_in_hardening.js';
 import * as m009 from './migrations/009_suspect_review.js';
 import * as m010 from './migrations/010_dossier_facts_and_answer_chain.js';
 import * as m011 from './migrations/011_questionnaires.js';
-import * as m013 from './migrations/013_notifications.js';
 import * as m012 from './migrations/012_alerts_and_cases.js';
+import * as m013 from './migrations/013_notifications.js';
+import * as m014 from './migrations/014_callback_contacts.js';
 
 export interface Migration {
   version: number;
@@ -32,8 +33,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'suspect_review', up: m009.up },
   { version: 10, name: 'dossier_facts_and_answer_chain', up: m010.up },
   { version: 11, name: 'questionnaires', up: m011.up },
-  { version: 13, name: 'notifications', up: m013.up },
   { version: 12, name: 'alerts_and_cases', up: m012.up },
+  { version: 13, name: 'notifications', up: m013.up },
+  { version: 14, name: 'callback_contacts', up: m014.up },
 ];
 
 /**

@@ -37,6 +37,7 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_outbox: WebhookOutboxTable;
   mail_log: MailLogTable;
+  callback_contacts: CallbackContactTable;
   alerts: AlertTable;
   cases: CaseTable;
   case_responses: CaseResponseTable;
@@ -135,6 +136,8 @@ export interface SurveyPointTable {
   instrument_id: string;
   status: SurveyPointStatus;
   kiosk: Generated<number>;
+  /** 1: after a low rating the survey page offers a call-back (migration 014). */
+  callback_offered: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -466,9 +469,6 @@ export interface CommentMarkTable {
   updated_at: string;
 }
 
-export type UnitRow = Selectable<UnitTable>;
-export type NewUnit = Insertable<UnitTable>;
-export type UnitUpdate = Updateable<UnitTable>;
 /** A webhook receiver an administrator registered (server/notifications/). */
 export interface WebhookSubscriptionTable {
   id: string;
@@ -511,6 +511,24 @@ export interface MailLogTable {
   sent_at: string;
 }
 
+/** A citizen's consented call-back contact (server/callbacks/), kept apart from the chained answer. */
+export interface CallbackContactTable {
+  id: string;
+  /** The answer it was left with: one contact per answer. */
+  response_id: string;
+  unit_id: string;
+  /** The follow-up case it opened: its assignee alone reads the contact; deleted some days after it closes. */
+  case_id: string;
+  kind: 'phone' | 'email';
+  /** AES-256-GCM of the normalised value (server/callbacks/sealing.ts); never the clear value. */
+  sealed: string;
+  consent_version: string;
+  created_at: string;
+}
+
+export type UnitRow = Selectable<UnitTable>;
+export type NewUnit = Insertable<UnitTable>;
+export type UnitUpdate = Updateable<UnitTable>;
 export type ResponseRow = Selectable<ResponseTable>;
 export type NewResponse = Insertable<ResponseTable>;
 export type InstrumentRow = Selectable<InstrumentTable>;

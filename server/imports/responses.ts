@@ -381,6 +381,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
           procedureId,
           instrumentId: instrument.id,
           kiosk: false,
+          callbackOffered: false,
         },
         instrumentId: instrument.id,
         channel: 'paper',

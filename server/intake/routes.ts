@@ -33,6 +33,8 @@ export async function publicSurvey(deps: Deps, code: string): Promise<PublicSurv
     kiosk: target.kiosk,
     instrument,
     commentMaxChars: deps.config.commentMaxChars,
+    // A counter tablet is shared: the next citizen in line must never see someone's phone number.
+    callbackRetentionDays: target.callbackOffered && !target.kiosk ? deps.config.callbackRetentionDays : null,
   };
 }
 

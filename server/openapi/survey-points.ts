@@ -50,6 +50,7 @@ function examplePoint(publicBaseUrl: string): SurveyPointView {
     instrumentTitle: QUAY_V1.title,
     status: 'open',
     kiosk: false,
+    callbackOffered: false,
     lastAnswerAt: '2026-11-20T02:41:07.000Z',
     createdAt: '2026-07-01T01:00:00.000Z',
     updatedAt: '2026-07-01T01:00:00.000Z',

@@ -44,6 +44,7 @@ function pointsQuery(db: Db) {
       'i.title_en',
       'sp.status',
       'sp.kiosk',
+      'sp.callback_offered',
       'sp.created_at',
       'sp.updated_at',
       // One index seek per point (responses_point_submitted), however many answers it has.
@@ -72,6 +73,7 @@ function toView(publicBaseUrl: string, r: PointRow): SurveyPointView {
     instrumentTitle: { vi: r.title_vi, en: r.title_en },
     status: r.status,
     kiosk: r.kiosk === 1,
+    callbackOffered: r.callback_offered === 1,
     lastAnswerAt: r.last_answer_at ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -143,7 +145,7 @@ export async function freshSurveyCode(tx: Db): Promise<string> {
 export async function insertSurveyPoint(
   tx: Db,
   clock: Clock,
-  point: { unitId: string; counterId: string | null; instrumentId: string; status: 'open' | 'closed'; kiosk: boolean },
+  point: { unitId: string; counterId: string | null; instrumentId: string; status: 'open' | 'closed'; kiosk: boolean; callbackOffered?: boolean },
 ): Promise<SurveyPointRow> {
   const now = clock.now().toISOString();
   const row: SurveyPointRow = {
@@ -154,6 +156,7 @@ export async function insertSurveyPoint(
     instrument_id: point.instrumentId,
     status: point.status,
     kiosk: point.kiosk ? 1 : 0,
+    callback_offered: point.callbackOffered ? 1 : 0,
     created_at: now,
     updated_at: now,
   };
@@ -162,7 +165,7 @@ export async function insertSurveyPoint(
 }
 
 function auditState(r: PointRow) {
-  return { code: r.code, instrumentId: r.instrument_id, status: r.status, kiosk: r.kiosk === 1, counterId: r.counter_id };
+  return { code: r.code, instrumentId: r.instrument_id, status: r.status, kiosk: r.kiosk === 1, callbackOffered: r.callback_offered === 1, counterId: r.counter_id };
 }
 
 export async function createSurveyPoint(
@@ -189,6 +192,7 @@ export async function createSurveyPoint(
       instrumentId: input.instrumentId,
       status: input.status,
       kiosk: input.kiosk,
+      callbackOffered: input.callbackOffered ?? false,
     });
     const created = await pointInScope(tx, actor, row.id, 'surveys.write');
     await recordAudit(tx, {
@@ -220,6 +224,7 @@ export async function updateSurveyPoint(
         ...(input.instrumentId !== undefined && { instrument_id: input.instrumentId }),
         ...(input.status !== undefined && { status: input.status }),
         ...(input.kiosk !== undefined && { kiosk: input.kiosk ? 1 : 0 }),
+        ...(input.callbackOffered !== undefined && { callback_offered: input.callbackOffered ? 1 : 0 }),
         updated_at: deps.clock.now().toISOString(),
       })
       .where('id', '=', id)

@@ -17,6 +17,8 @@ export interface SurveyTarget {
   procedureId: string | null;
   instrumentId: string;
   kiosk: boolean;
+  /** The point offers a call-back after a low rating (server/callbacks/). */
+  callbackOffered: boolean;
 }
 
 export const INVITATION_TOKEN_LENGTH = 43;
@@ -33,7 +35,7 @@ export async function resolveSurveyCode(db: Db, clock: Clock, code: string): Pro
   if (isInvitationToken(code)) return resolveInvitation(db, clock, code);
   const point = await db
     .selectFrom('survey_points')
-    .select(['id', 'unit_id', 'counter_id', 'instrument_id', 'status', 'kiosk'])
+    .select(['id', 'unit_id', 'counter_id', 'instrument_id', 'status', 'kiosk', 'callback_offered'])
     .where('code', '=', code)
     .executeTakeFirst();
   if (!point) {
@@ -52,6 +54,7 @@ export async function resolveSurveyCode(db: Db, clock: Clock, code: string): Pro
     procedureId: null,
     instrumentId: point.instrument_id,
     kiosk: point.kiosk === 1,
+    callbackOffered: point.callback_offered === 1,
   };
 }
 
@@ -69,6 +72,7 @@ async function resolveInvitation(db: Db, clock: Clock, token: string): Promise<S
       'invitations.expires_at',
       'invitations.used_at',
       'survey_points.instrument_id',
+      'survey_points.callback_offered',
     ])
     .where('invitations.token_hash', '=', sha256Hex(token))
     .executeTakeFirst();
@@ -87,6 +91,7 @@ async function resolveInvitation(db: Db, clock: Clock, token: string): Promise<S
     procedureId: row.procedure_id,
     instrumentId: row.instrument_id,
     kiosk: false,
+    callbackOffered: row.callback_offered === 1,
   };
 }
 
