@@ -31,6 +31,8 @@ import type { InstrumentDefinition } from '../../schema/instrument.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { ensureBuiltinInstruments, insertDraft, publishDraft } from '../instruments/store.js';
 import { chainHead } from '../db/answer-chain.js';
+import { CONSENT_VERSION } from '../../schema/callbacks.js';
+import { leaveContact } from '../callbacks/contacts.js';
 import { digestOf, signManifest } from '../integrity/manifest.js';
 import { issueInvitation } from '../invitations/issue.js';
 import { silentLogger } from '../log.js';
@@ -57,6 +59,8 @@ interface World {
   flagged: { id: string };
   /** Questionnaires of the province of the world's centre: a publishable draft and a published version. */
   questionnaire: { draft: { id: string; definition: InstrumentDefinition }; published: { id: string } };
+  /** A case a citizen's call-back contact opened (after the flagged low answer), assigned to the centre's supervisor if any. */
+  callbackCase: { id: string };
 }
 
 interface SampleRequest {
@@ -67,6 +71,8 @@ interface SampleRequest {
   raw?: { contentType: string; body: string };
   /** Mixes two worlds: not expected to succeed even for a system admin. */
   crossUnit?: boolean;
+  /** Only the case's assignee succeeds, whatever the role (call-back contacts): not expected of a system admin either. */
+  assigneeOnly?: boolean;
 }
 
 type Sample = (own: World, other: World) => SampleRequest[];
@@ -282,6 +288,8 @@ const SAMPLES: Record<string, Sample> = {
   'GET /api/admin/public-pages': () => [{}],
   'PUT /api/admin/public-pages/:provinceId': (w) => [{ path: `/api/admin/public-pages/${w.province.id}`, body: { enabled: false } }],
 
+  'GET /api/admin/callback-contacts/:caseId': (w) => [{ path: `/api/admin/callback-contacts/${w.callbackCase.id}`, assigneeOnly: true }],
+
   'PATCH /api/v1/dossiers/:code': (w) => [
     { path: `/api/v1/dossiers/HS-${w.counter.code}`, body: { returnedAt: '2026-11-19T10:00:00+07:00', completionContacts: 0, complaints: [] } },
   ],
@@ -461,9 +469,20 @@ async function buildFixture(dir: string): Promise<Fixture> {
   const sup2 = await user('matrix.sup2', [{ role: 'centre_supervisor', unit: cc2 }]);
 
   const [i1, i2] = [await questionnaires(p1), await questionnaires(p2)];
-  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1, flagged: f1, questionnaire: i1 };
-  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2, flagged: f2, questionnaire: i1 };
-  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3, flagged: f3, questionnaire: i2 };
+  const callbackCase = async (holder: UnitRow, pointId: string, answerId: string, assignee: { id: string } | null) => {
+    const phone = `09${String(10_000_000 + serial++).padStart(8, '0')}`;
+    await db.kysely.updateTable('survey_points').set({ callback_offered: 1 }).where('id', '=', pointId).execute();
+    await leaveContact(deps, answerId, { contact: { kind: 'phone', value: phone }, consentVersion: CONSENT_VERSION });
+    const opened = await db.kysely.selectFrom('callback_contacts').select('case_id').where('response_id', '=', answerId).executeTakeFirstOrThrow();
+    marked.push({ markers: [opened.case_id], visibleTo: (scope) => under(scope, holder.path) });
+    // The number itself: no one but the assignee may ever get it back.
+    marked.push({ markers: [phone], visibleTo: (_scope, userId) => assignee !== null && userId === assignee.id });
+    return { id: opened.case_id };
+  };
+  const [cb1, cb2, cb3] = [await callbackCase(cc1, sp1.id, f1.id, sup1), await callbackCase(cc2, sp2.id, f2.id, sup2), await callbackCase(cc3, sp3.id, f3.id, null)];
+  const w1: World = { province: p1, commune: c1, centre: cc1, counter: q1, staff: s1, procedure: r1, apiKey: k1, user: sup1, surveyPoint: sp1, flagged: f1, questionnaire: i1, callbackCase: cb1 };
+  const w2: World = { province: p2, commune: c2, centre: cc2, counter: q2, staff: s2, procedure: r2, apiKey: k2, user: sup2, surveyPoint: sp2, flagged: f2, questionnaire: i1, callbackCase: cb2 };
+  const w3: World = { province: p2, commune: c3, centre: cc3, counter: q3, staff: s2, procedure: r2, apiKey: k3, user: off2, surveyPoint: sp3, flagged: f3, questionnaire: i2, callbackCase: cb3 };
 
   const json = { 'content-type': 'application/json' };
   const sessionCaller = async (name: string, role: Role, u: { id: string }, scope: Caller['scope'], other: World): Promise<Caller> => ({
@@ -626,7 +645,7 @@ async function checkRoute(fx: Fixture, dir: string, route: DeclaredRoute, sample
           await copies.close(writer);
           writer = copies.open();
         }
-        if (admitted(caller, guard) && !mirrored && !r.crossUnit && guard.kind !== 'session' && (caller.scope === 'all' || caller.kind === 'apiKey')) {
+        if (admitted(caller, guard) && !mirrored && !r.crossUnit && !r.assigneeOnly && guard.kind !== 'session' && (caller.scope === 'all' || caller.kind === 'apiKey')) {
           if (out.status >= 300) violations.push(`${label} → ${out.status}: a caller with full rights on its own units must succeed (is the sample valid?) ${out.text.slice(0, 200)}`);
         }
         if (admitted(caller, guard) && mirrored && !r.crossUnit && namesForeign.length && route.method !== 'GET') {
@@ -707,6 +726,28 @@ describe('authorization matrix: every route × every caller × own and foreign u
       expect(violations, violations.join('\n')).toEqual([]);
     }, 120_000);
   }
+});
+
+describe('call-back contacts', () => {
+  it("are read by the case's assignee alone: every other caller, a system administrator included, is refused", async () => {
+    const route = ROUTES.find((r) => key(r) === 'GET /api/admin/callback-contacts/:caseId')!;
+    const copies = new Copies(fx, dir, realApp);
+    const copy = copies.open();
+    try {
+      const readers: string[] = [];
+      for (const caller of [...fx.callers, fx.provinceKeyCaller]) {
+        for (const world of Object.values(fx.worlds)) {
+          const out = await send(copy, caller, 'GET', route.path, { path: `/api/admin/callback-contacts/${world.callbackCase.id}` });
+          if (out.status === 200) readers.push(`${caller.name} → ${world.centre.code}`);
+          else expect(out.status, `${caller.name}: ${out.text}`).toBeOneOf([401, 403]);
+        }
+      }
+      expect(readers).toEqual([`centre supervisor of CC1 → ${fx.worlds.w1.centre.code}`]);
+    } finally {
+      await copies.close(copy);
+      copies.cleanup();
+    }
+  }, 120_000);
 });
 
 describe('the matrix can fail', () => {
