@@ -1,59 +1,12 @@
-import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WEBHOOK_HEADERS, type WebhookDeliveryList, type WebhookEventBody, type WebhookSubscriptionCreated, type WebhookSubscriptionList } from '../../schema/notifications.js';
+import { WEBHOOK_HEADERS, type WebhookDeliveryList, type WebhookSubscriptionCreated, type WebhookSubscriptionList } from '../../schema/notifications.js';
 import { silentLogger } from '../log.js';
 import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
+import { startReceiver, type Receiver } from '../testing/webhook-receiver.js';
 import { type Timers } from '../durability/scheduler.js';
 import { recordEvent, startDeliveryWorker, type DeliveryWorker } from './index.js';
-
-/** A receiving HTTP server that checks each delivery's signature as a subscriber would. */
-export interface Receiver {
-  url: string;
-  received: { body: WebhookEventBody; signatureOk: boolean; headers: IncomingMessage['headers'] }[];
-  /** Status answered to the next requests, then 204. */
-  failNext(count: number, status?: number): void;
-  close(): Promise<void>;
-}
-
-export async function startReceiver(secret: () => string, port = 0): Promise<Receiver> {
-  const received: Receiver['received'] = [];
-  let failures = 0;
-  let failStatus = 500;
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (text += d));
-    req.on('end', () => {
-      if (failures > 0) {
-        failures--;
-        res.writeHead(failStatus).end();
-        return;
-      }
-      const timestamp = String(req.headers[WEBHOOK_HEADERS.timestamp.toLowerCase()]);
-      const expected = `v1=${createHmac('sha256', secret()).update(`${timestamp}.${text}`).digest('hex')}`;
-      received.push({ body: JSON.parse(text) as WebhookEventBody, signatureOk: req.headers[WEBHOOK_HEADERS.signature.toLowerCase()] === expected, headers: req.headers });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    failNext: (count, status = 500) => {
-      failures = count;
-      failStatus = status;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Timers that never fire: the test drives the worker with runNow(). */
 const manualTimers: Timers = { set: () => 0, clear: () => {} };
