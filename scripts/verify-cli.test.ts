@@ -21,6 +21,8 @@ import { tempDir, testConfig } from '../server/testing/harness.js';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
+/** Each command starts its own tsx (a few seconds idle, up to half a minute beside other test files on two cores). */
+const CLI_TEST_TIMEOUT_MS = 240_000;
 
 let dir: string;
 let outDir: string;
@@ -78,7 +80,7 @@ describe('npm run audit:verify', () => {
     restore.prepare('update responses set answers = ? where id = ?').run(victim.answers, victim.id);
     restore.close();
     expect((await cli('audit-verify.ts', [])).code).toBe(0);
-  }, 60_000);
+  }, CLI_TEST_TIMEOUT_MS);
 });
 
 describe('npm run export:verify', () => {
@@ -107,5 +109,5 @@ describe('npm run export:verify', () => {
 
     // The manifest names the chain's head: the stored answers still pass through it.
     expect((await cli('audit-verify.ts', ['--manifest', manifest])).stdout).toContain('passes through link');
-  }, 90_000);
+  }, CLI_TEST_TIMEOUT_MS);
 });
