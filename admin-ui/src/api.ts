@@ -49,6 +49,7 @@ import type { PublicPageEntry, PublicPageList, PublicPageSwitch } from '../../sc
 import type { AssignResult, Catalogue, InstrumentDetail, InstrumentList, QuestionnaireAssign, QuestionnaireCreate, QuestionnaireSave } from '../../schema/questionnaires.js';
 import type { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
+import type { CallbackContactView } from '../../schema/callbacks.js';
 
 /** A failed call: the API's error code (or network / http_<status>), its message and field issues. */
 export class ApiError extends Error {
@@ -196,6 +197,8 @@ export const api = {
     list: () => get<PublicPageList>('/api/admin/public-pages'),
     set: (provinceId: string, input: PublicPageSwitch) => put<PublicPageEntry>(`/api/admin/public-pages/${id(provinceId)}`, input),
   },
+  /** The call-back contact of a case: answered to the case's assignee only (403 to anyone else). */
+  callbackContact: (caseId: string, lang: 'vi' | 'en') => get<CallbackContactView>(`/api/admin/callback-contacts/${id(caseId)}`, { lang }),
   review: {
     list: (query: Query) => get<ReviewPage>('/api/admin/review', query),
     decide: (input: ReviewDecisionInput) => post<ReviewDecisionResult>('/api/admin/review/decisions', input),

@@ -1,4 +1,5 @@
 import type { PublicSurvey, SurveyResponseInput } from '../../schema/survey.js';
+import type { CallbackContactInput } from '../../schema/callbacks.js';
 import { classifyResponse, type Outcome } from './outbox.js';
 import { isRecord } from './storage.js';
 
@@ -100,6 +101,21 @@ export async function postResponse(payload: SurveyResponseInput): Promise<Outcom
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(payload),
+    });
+  } catch {
+    return { kind: 'retry', reason: 'offline' };
+  }
+  return classifyResponse(response.status, await bodyOf(response), response.headers.get('retry-after'));
+}
+
+/** One attempt to send a call-back contact for a stored answer (POST /api/responses/{id}/contact). */
+export async function postContact(responseId: string, body: CallbackContactInput): Promise<Outcome> {
+  let response: Response;
+  try {
+    response = await request(`/api/responses/${encodeURIComponent(responseId)}/contact`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
     });
   } catch {
     return { kind: 'retry', reason: 'offline' };

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useMemo, useState } from 'preact/hooks';
-import { embeddedLoad, fetchSurvey, isPublicSurvey, postResponse, PREVIEW_CODE, type LoadResult } from './api.js';
+import { embeddedLoad, fetchSurvey, isPublicSurvey, postContact, postResponse, PREVIEW_CODE, type LoadResult } from './api.js';
 import { translator, type Translate } from './i18n.js';
 import { createOutbox, type Delivery } from './outbox.js';
 import { applyPrefs, loadPrefs, savePrefs, TEXT_SIZES, type Prefs } from './prefs.js';
@@ -126,6 +126,7 @@ export function App({ store, code, kioskParam }: AppProps) {
             t={t}
             outbox={outbox}
             deliveries={deliveries}
+            sendContact={preview ? previewTransport : postContact}
             onKioskReset={() => choose({ lang: 'vi' })}
           />
         )}

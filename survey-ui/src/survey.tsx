@@ -1,6 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { isLowAnswer } from '../../schema/callback-rules.js';
 import { labelOnce } from '../../schema/labels.js';
 import type { Demographics, Lang, PublicSurvey, SurveyResponseInput } from '../../schema/survey.js';
+import { CallbackOffer, type ContactSender } from './callback.js';
 import { clearDraft, hasInput, loadDraft, newDraft, saveDraft, type Draft } from './draft.js';
 import type { Translate } from './i18n.js';
 import type { Delivery, Outbox } from './outbox.js';
@@ -22,6 +25,8 @@ interface SurveyProps {
   t: Translate;
   outbox: Outbox;
   deliveries: Record<string, Delivery>;
+  /** Sends a call-back contact for a stored answer (nothing leaves the page in preview). */
+  sendContact: ContactSender;
   onKioskReset: () => void;
 }
 
@@ -29,7 +34,7 @@ interface SurveyProps {
  * One survey from the start screen to the thank-you: question screens, then comment and
  * demographics, then delivery through the outbox. Every change is saved so a reload resumes.
  */
-export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKioskReset }: SurveyProps) {
+export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, sendContact, onKioskReset }: SurveyProps) {
   const { code } = survey;
   const definition = survey.instrument.definition;
   const screens = useMemo(() => planScreens(definition), [definition]);
@@ -179,7 +184,15 @@ export function Survey({ survey, store, kiosk, lang, t, outbox, deliveries, onKi
   };
 
   if (delivery) {
-    if (delivery.state === 'sent') return <Thanks t={t} kiosk={kiosk} onRestart={restart} />;
+    if (delivery.state === 'sent') {
+      // A call-back is offered after a low rating, where the point offers it, never on a shared tablet.
+      const binary = new Set(definition.items.filter((item) => item.scale === 'binary').map((item) => item.code));
+      const offer =
+        !kiosk && survey.callbackRetentionDays && submittedId === draft.id && isLowAnswer(draft.answers, binary) ? (
+          <CallbackOffer responseId={draft.id} retentionDays={survey.callbackRetentionDays} lang={lang} t={t} send={sendContact} />
+        ) : null;
+      return <Thanks t={t} kiosk={kiosk} onRestart={restart} callback={offer} />;
+    }
     if (delivery.state === 'rejected') {
       return delivery.code === 'wrong_instrument' ? (
         <Message t={t} code={delivery.code} action={{ label: t('reload'), run: () => location.reload() }} />
@@ -375,7 +388,7 @@ function Sending({ t, delivery, retry }: { t: Translate; delivery: Delivery; ret
   );
 }
 
-function Thanks({ t, kiosk, onRestart }: { t: Translate; kiosk: boolean; onRestart: () => void }) {
+function Thanks({ t, kiosk, onRestart, callback }: { t: Translate; kiosk: boolean; onRestart: () => void; callback: ComponentChildren }) {
   return (
     <section class="screen thanks">
       <svg class="tick" viewBox="0 0 48 48" width="72" height="72" aria-hidden="true">
@@ -392,7 +405,10 @@ function Thanks({ t, kiosk, onRestart }: { t: Translate; kiosk: boolean; onResta
           </button>
         </>
       ) : (
-        <p>{t('thanksClose')}</p>
+        <>
+          {callback}
+          <p>{t('thanksClose')}</p>
+        </>
       )}
     </section>
   );

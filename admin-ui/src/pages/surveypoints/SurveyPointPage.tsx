@@ -62,6 +62,8 @@ function PointView({ point, reload }: { point: SurveyPointView; reload(): void }
           <Link to={`/questionnaires/${encodeURIComponent(point.instrumentId)}`}>{point.instrumentTitle[w.lang]}</Link>{' '}
           <span class="muted small">({point.instrumentId})</span>
         </dd>
+        <dt>{pw.t('callback')}</dt>
+        <dd>{point.callbackOffered ? (point.kiosk ? pw.t('callbackKiosk') : pw.t('callbackOn')) : pw.t('callbackOff')}</dd>
         <dt>{pw.t('lastAnswer')}</dt>
         <dd>{point.lastAnswerAt ? w.dateTime(point.lastAnswerAt) : pw.t('never')}</dd>
         <dt>{pw.t('createdAt')}</dt>
@@ -146,6 +148,9 @@ function Manage({ point, pw, onDone }: { point: SurveyPointView; pw: PointWords;
         </button>
         <button type="button" class="secondary" disabled={change.busy} onClick={() => change.submit({ kiosk: !point.kiosk })}>
           {point.kiosk ? pw.t('makeQr') : pw.t('makeKiosk')}
+        </button>
+        <button type="button" class="secondary" disabled={change.busy} onClick={() => change.submit({ callbackOffered: !point.callbackOffered })}>
+          {point.callbackOffered ? pw.t('callbackStop') : pw.t('callbackStart')}
         </button>
         <button type="button" class="danger" onClick={() => dialog.current?.showModal()}>
           {pw.t('rotate')}
