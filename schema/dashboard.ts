@@ -325,6 +325,11 @@ export const CommentItem = z.object({
   /** Item code → 1..5 (null = no opinion). */
   ratings: z.record(z.string(), z.number().int().nullable()),
   comment: z.string(),
+  /** Topic tags from the province's list, and whether it was marked handled (issue 18). */
+  tags: z.array(z.string()),
+  handled: z.boolean(),
+  /** A follow-up case linked to this answer, if any. */
+  caseId: z.string().nullable(),
 });
 export type CommentItem = z.infer<typeof CommentItem>;
 

@@ -29,6 +29,8 @@ import { indicatorRoutes } from './indicators/routes.js';
 import { exportRoutes } from './exports/routes.js';
 import { importRoutes } from './imports/routes.js';
 import { reviewRoutes } from './review/routes.js';
+import { alertRoutes } from './alerts/index.js';
+import { caseRoutes, commentMarkRoutes } from './cases/index.js';
 import { publicHeaders, publicPageAdminRoutes, publicRoutes } from './public/routes.js';
 import { exportManifestRoutes } from './integrity/routes.js';
 import { webhookRoutes } from './notifications/index.js';
@@ -144,6 +146,9 @@ export function createApp(options: AppOptions) {
   app.route('/api/admin/webhooks', webhookRoutes(deps));
   app.route('/api/admin/imports', importRoutes(deps));
   app.route('/api/admin/review', reviewRoutes(deps));
+  app.route('/api/admin', alertRoutes(deps));
+  app.route('/api/admin/cases', caseRoutes(deps));
+  app.route('/api/admin', commentMarkRoutes(deps));
   app.route('/api/admin/callback-contacts', callbackAdminRoutes(deps));
   app.route('/api/v1/invitations', invitationRoutes(deps));
   app.route('/api/v1', dossierRoutes(deps));

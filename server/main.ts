@@ -1,5 +1,6 @@
 import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
+import { startAlertSchedule } from './alerts/index.js';
 import { createApp } from './app.js';
 import { startContactRetention, type ContactRetention } from './callbacks/index.js';
 import { systemClock, type Clock } from './clock.js';
@@ -40,6 +41,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Drives the daily backup timer (tests); real unref'd timers otherwise. */
   backupTimers?: Timers;
+  /** Drives the hourly alert sweep's timer (tests); real unref'd timers otherwise. */
+  alertTimers?: Timers;
   /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
   notificationTimers?: Timers;
   /** Drives the call-back contact retention sweep (tests); real unref'd timers otherwise. */
@@ -99,6 +102,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     settings: { ...config.webhookDelivery, pollMs: 1000 },
     timers: options.notificationTimers,
   });
+  const alerts = startAlertSchedule({ db: database, config, clock, logger }, options.alertTimers);
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
   const server = await new Promise<ServerType>((resolve) => {
@@ -126,6 +130,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await webhooks.stop();
       server.closeAllConnections();
       await stopped;
+      await alerts.stop();
       await backups?.stop();
       await contactRetention.stop();
       await database.close();

@@ -32,6 +32,7 @@ import { QUAY_V1 } from '../instruments/catalogue.js';
 import { ensureBuiltinInstruments, insertDraft, publishDraft } from '../instruments/store.js';
 import { chainHead } from '../db/answer-chain.js';
 import { CONSENT_VERSION } from '../../schema/callbacks.js';
+import { DEFAULT_ALERT_RULES } from '../../schema/alerts.js';
 import { leaveContact } from '../callbacks/contacts.js';
 import { digestOf, signManifest } from '../integrity/manifest.js';
 import { issueInvitation } from '../invitations/issue.js';
@@ -289,6 +290,23 @@ const SAMPLES: Record<string, Sample> = {
   'PUT /api/admin/public-pages/:provinceId': (w) => [{ path: `/api/admin/public-pages/${w.province.id}`, body: { enabled: false } }],
 
   'GET /api/admin/callback-contacts/:caseId': (w) => [{ path: `/api/admin/callback-contacts/${w.callbackCase.id}`, assigneeOnly: true }],
+
+  'GET /api/admin/alerts': (w) => [{ path: '/api/admin/alerts?state=all' }, { path: `/api/admin/alerts?unitId=${w.centre.id}&rule=low_comment` }],
+  'GET /api/admin/alert-rules': (w) => [{ path: `/api/admin/alert-rules?unitId=${w.centre.id}` }],
+  'PUT /api/admin/alert-rules/:unitId': (w) => [
+    { path: `/api/admin/alert-rules/${w.province.id}`, body: { rules: { ...DEFAULT_ALERT_RULES, lowComment: { enabled: false } } } },
+    { path: `/api/admin/alert-rules/${w.centre.id}`, body: { rules: null } },
+  ],
+  'GET /api/admin/cases': (w) => [{ path: '/api/admin/cases' }, { path: `/api/admin/cases?unitId=${w.centre.id}&status=new&overdue=false` }],
+  'POST /api/admin/cases': (w) => [{ body: { responseId: w.flagged.id, title: 'Theo dõi góp ý' } }],
+  'GET /api/admin/cases/:id': (w) => [{ path: `/api/admin/cases/${w.callbackCase.id}` }],
+  'PATCH /api/admin/cases/:id': (w) => [
+    { path: `/api/admin/cases/${w.callbackCase.id}`, body: { status: 'in_progress', note: 'Đang liên hệ' } },
+    { path: `/api/admin/cases/${w.callbackCase.id}`, body: { dueDay: '2026-12-01', resolution: 'Đã giải thích' } },
+  ],
+  'GET /api/admin/comment-tags': (w) => [{ path: `/api/admin/comment-tags?unitId=${w.centre.id}` }],
+  'PUT /api/admin/comment-tags/:provinceId': (w) => [{ path: `/api/admin/comment-tags/${w.province.id}`, body: { tags: ['Thái độ', 'Khác'] } }],
+  'PUT /api/admin/comments/:responseId/mark': (w) => [{ path: `/api/admin/comments/${w.flagged.id}/mark`, body: { tags: ['Thái độ'], handled: true } }],
 
   'PATCH /api/v1/dossiers/:code': (w) => [
     { path: `/api/v1/dossiers/HS-${w.counter.code}`, body: { returnedAt: '2026-11-19T10:00:00+07:00', completionContacts: 0, complaints: [] } },

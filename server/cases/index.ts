@@ -2,6 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { CaseStatus, Db } from '../db/types.js';
 import { recordAudit } from '../audit/record.js';
 import { newId } from '../ids.js';
+import { recordEvent } from '../notifications/index.js';
 import { addDays, vnLocalParts } from '../time.js';
 
 /**
@@ -20,6 +21,8 @@ export interface OpenCaseInput {
   responseIds: readonly string[];
   alertId?: string;
   callbackId?: string;
+  /** Days until it is overdue (default DEFAULT_CASE_DUE_DAYS). */
+  dueDays?: number;
 }
 
 /** Days a case opened without a due date is given. */
@@ -28,7 +31,7 @@ export const DEFAULT_CASE_DUE_DAYS = 7;
 /**
  * Opens a case in status 'new', assigned to the supervisor of the unit (the nearest unit up the tree
  * with an active centre supervisor), with the answers linked and an audit entry. Call it inside the
- * caller's write transaction. `actor` null: opened by the platform (an alert, a call-back request).
+ * caller's write transaction, and reported as 'case.updated'. `actor` null: opened by the platform (an alert, a call-back request).
  */
 export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null, at: Date): Promise<string> {
   const id = newId();
@@ -39,7 +42,7 @@ export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null
     title: input.title.slice(0, 300),
     status: 'new' as CaseStatus,
     assignee_user_id: await defaultAssignee(tx, input.unitId),
-    due_day: addDays(vnLocalParts(at).day, DEFAULT_CASE_DUE_DAYS),
+    due_day: addDays(vnLocalParts(at).day, input.dueDays ?? DEFAULT_CASE_DUE_DAYS),
     resolution: null,
     alert_id: input.alertId ?? null,
     callback_id: input.callbackId ?? null,
@@ -65,6 +68,7 @@ export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null
     after: { ...row, responseIds },
     at,
   });
+  await recordEvent(tx, { type: 'case.updated', subject: `case:${id}`, data: { caseId: id, unitId: input.unitId, source: input.source, status: row.status, assigneeId: row.assignee_user_id, dueDay: row.due_day } }, at);
   return id;
 }
 
@@ -117,3 +121,7 @@ export async function caseClosedTimes(db: Db, caseIds: readonly string[]): Promi
   }
   return closed;
 }
+
+export { alertOf } from './store.js';
+export { commentMarksOf } from './comment-marks.js';
+export { caseRoutes, commentMarkRoutes } from './routes.js';

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Dialect } from '../db/database.js';
 import type { Deps } from '../deps.js';
 import { likeContains } from '../units/views.js';
+import { commentMarksOf } from '../cases/index.js';
 import { itemLabel, resolvedPeriod, setupView } from './context.js';
 
 /** One answer inside responses.answers (JSON text), as an integer or null; the code is bound, never spliced. */
@@ -62,11 +63,12 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
   const counterIds = [...new Set(rows.map((r) => r.counter_id).filter((id): id is string => id !== null))];
   const procedureIds = [...new Set(rows.map((r) => r.procedure_id).filter((id): id is string => id !== null))];
   const provinces = [...new Set(scope.units.map((u) => u.provinceId))];
-  const [counters, procedures] = await Promise.all([
+  const [counters, procedures, marks] = await Promise.all([
     counterIds.length ? db.selectFrom('counters').select(['id', 'code', 'name']).where('id', 'in', counterIds).where('unit_id', 'in', scope.unitIds).execute() : [],
     procedureIds.length
       ? db.selectFrom('procedures').select(['id', 'code', 'name', 'field']).where('id', 'in', procedureIds).where('province_id', 'in', provinces).execute()
       : [],
+    commentMarksOf(db, rows.map((r) => r.id)),
   ]);
   const counterById = new Map(counters.map((c) => [c.id, c]));
   const procedureById = new Map(procedures.map((p) => [p.id, p]));
@@ -90,6 +92,9 @@ export async function dashboardComments(deps: Deps, actor: Actor, query: Comment
       instrumentId: r.instrument_id,
       ratings,
       comment: r.comment!,
+      tags: marks.get(r.id)!.tags,
+      handled: marks.get(r.id)!.handled,
+      caseId: marks.get(r.id)!.caseId,
     };
   });
   return { period: resolvedPeriod(period), unit, instrumentId: instrument.id, items, total: Number(countRow?.n ?? 0), limit: query.limit, offset: query.offset, labels };

@@ -16,6 +16,7 @@ import { resolveSurveyCode } from '../surveys/resolve.js';
 import { addDays, vnLocalParts } from '../time.js';
 import { DEMO_INSTRUMENT_ID, seedReference, seedResponses, type DemoReference } from './demo.js';
 import { seedDocumentedInvitation } from './examples.js';
+import { sweepAlerts } from '../alerts/index.js';
 import { SeededRandom } from './random.js';
 
 export interface DemoSeedOptions {
@@ -59,6 +60,8 @@ export async function seedDemo(deps: Deps, options: DemoSeedOptions): Promise<De
   const apiKey = await deps.db.write((tx) => insertApiKey(tx, { unitId: centre.id, name: 'Phần mềm một cửa (demo)', createdBy: null, at: now }));
   await seedInvitations(deps, ref, { id: apiKey.id, unitId: centre.id, unitPath: centre.path }, options.invitations ?? 200, options.seed);
   await seedDocumentedInvitation(deps, { id: apiKey.id, unitId: centre.id, unitPath: centre.path });
+  // The alerts the default rules raise on this data (the server's hourly sweep would find them too).
+  await sweepAlerts(deps);
   const admin = accounts[0]!;
   return {
     surveyCode: centre.counters[0]!.surveyCode,
