@@ -4,6 +4,7 @@ import { DossierState, DossierUpdate, UnitIndicatorInput, UnitIndicatorResult } 
 import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
 import { instrumentId } from '../../schema/instrument.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
+import { CALLBACK_WINDOW_HOURS, CallbackContactInput, CallbackContactResult, CONSENT_VERSION } from '../../schema/callbacks.js';
 import { QUAY_V1 } from '../instruments/catalogue.js';
 import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
 import { DEMO_INVITATION_TOKEN, DEMO_SURVEY_CODE, DEMO_SURVEY_POINT_UNIT_CODE } from '../seed/demo-data.js';
@@ -99,6 +100,22 @@ export const EXAMPLE_RESPONSE = {
   lang: 'vi',
   kiosk: false,
 } satisfies z.input<typeof SurveyResponseInput>;
+
+/** A low answer (a 2 for the first criterion) at the demo's Q1 point, which offers call-backs: the contact example follows it. */
+export const EXAMPLE_LOW_RESPONSE = {
+  id: '5d1e7a3c-9b2f-4e6a-8c4d-2f3a4b5c6d7e',
+  code: EXAMPLE_SURVEY_CODE,
+  instrumentId: instrumentId(QUAY_V1.code, QUAY_V1.version),
+  answers: { 'QUAY.1': 2, 'QUAY.2': 3, 'QUAY.3': 3, 'QUAY.4': null, 'QUAY.ALL': 2 },
+  lang: 'vi',
+} satisfies z.input<typeof SurveyResponseInput>;
+
+export const EXAMPLE_CONTACT = {
+  kind: 'phone',
+  value: '0912 345 678',
+  consent: true,
+  consentVersion: CONSENT_VERSION,
+} satisfies z.input<typeof CallbackContactInput>;
 
 function errorResponse(description: string, codes: readonly ErrorCode[]) {
   return {
@@ -314,7 +331,10 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
             'Answers past the hourly per-device or per-address limits are still stored and acknowledged (201), but flagged for review and left out of the scores until a supervisor accepts them.',
           requestBody: {
             required: true,
-            content: json(ref('SurveyResponseInput'), { counter: { value: EXAMPLE_RESPONSE } }),
+            content: json(ref('SurveyResponseInput'), {
+              counter: { value: EXAMPLE_RESPONSE },
+              low: { summary: 'A low rating: the page then offers a call-back (see leaveCallbackContact)', value: EXAMPLE_LOW_RESPONSE },
+            }),
           },
           responses: {
             '201': { description: 'Accepted and stored durably', content: json(ref('SubmitResult'), { accepted: { value: { id: EXAMPLE_RESPONSE.id, status: 'accepted' } } }) },
@@ -330,6 +350,41 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
             '413': errorResponse('Body too large', ['payload_too_large']),
             '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
             '503': errorResponse('Storage briefly unavailable; retry after the Retry-After header', ['storage_unavailable']),
+          },
+        },
+      },
+      '/api/responses/{id}/contact': {
+        post: {
+          tags: ['survey'],
+          operationId: 'leaveCallbackContact',
+          summary: 'Leave a phone number or e-mail to be contacted about a low answer (call-back with consent)',
+          description:
+            "Sent by the survey page after the answer itself was stored (a failed contact never holds up the answer), where the survey point offers call-backs " +
+            '(PublicSurvey.callbackRetentionDays is set; never on a counter tablet) and the answer is low: some 1–5 criterion rated 1 or 2. ' +
+            `Accepted within ${CALLBACK_WINDOW_HOURS} hours of the answer, once per answer (a repeat answers 200 duplicate). consent must be true and ` +
+            `consentVersion the version of the consent text the page showed (${CONSENT_VERSION}, Nghị định 13/2023/NĐ-CP). ` +
+            'A phone number is Vietnamese: a 10-digit mobile (03, 05, 07, 08, 09…) or an 11-digit landline (02…), +84 allowed, spaces and dots ignored. ' +
+            "The contact is stored apart from the answer, encrypted (AES-256-GCM), opens a follow-up case for the answer's centre, is shown only to the case's assignee, " +
+            'is in no export, and is deleted automatically CALLBACK_RETENTION_DAYS (default 30) after the case is closed.',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              description: 'The id of the stored answer (the one the page generated and submitted).',
+              schema: { type: 'string', format: 'uuid' },
+              example: EXAMPLE_LOW_RESPONSE.id,
+            },
+          ],
+          requestBody: { required: true, content: json(ref('CallbackContactInput'), { phone: { value: EXAMPLE_CONTACT } }) },
+          responses: {
+            '201': { description: 'Stored; a follow-up case is open', content: json(ref('CallbackContactResult'), { stored: { value: { status: 'stored' } } }) },
+            '200': { description: 'A contact was already stored for this answer', content: json(ref('CallbackContactResult'), { duplicate: { value: { status: 'duplicate' } } }) },
+            '400': errorResponse('Not a Vietnamese phone number or an e-mail address, no consent, or an old consent text', ['validation_failed', 'invalid_json']),
+            '404': errorResponse('No answer has this id', ['not_found']),
+            '409': errorResponse(`The point offers no call-back, the answer is not low, or it is older than ${CALLBACK_WINDOW_HOURS} hours`, ['conflict']),
+            '413': errorResponse('Body too large', ['payload_too_large']),
+            '415': errorResponse('Body is not JSON', ['unsupported_media_type']),
           },
         },
       },
@@ -354,6 +409,8 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
         PublicSurvey: schemaOf(PublicSurvey, 'output'),
         SurveyResponseInput: schemaOf(SurveyResponseInput, 'input'),
         SubmitResult: schemaOf(SubmitResult, 'output'),
+        CallbackContactInput: schemaOf(CallbackContactInput, 'input'),
+        CallbackContactResult: schemaOf(CallbackContactResult, 'output'),
         ErrorBody: schemaOf(ErrorBody, 'output'),
         ...surveyPointSchemas(schemaOf),
       },

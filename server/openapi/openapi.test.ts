@@ -6,6 +6,7 @@ import { DossierState, DossierUpdate, UnitIndicatorInput, UnitIndicatorResult } 
 import { InvitationInput, InvitationIssued } from '../../schema/invitations.js';
 import { PublicSurvey, SubmitResult, SurveyResponseInput } from '../../schema/survey.js';
 import { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
+import { CallbackContactInput, CallbackContactResult } from '../../schema/callbacks.js';
 import { ErrorBody } from '../../schema/errors.js';
 import { insertApiKey } from '../apikeys/keys.js';
 import { EXAMPLE_RESPONSE } from './document.js';
@@ -36,6 +37,8 @@ const ZOD_BY_COMPONENT = {
   SurveyResponseInput,
   SubmitResult,
   ErrorBody,
+  CallbackContactInput,
+  CallbackContactResult,
   SurveyPointView,
   SurveyPointCreate: CreateSurveyPointInput,
   SurveyPointUpdate: UpdateSurveyPointInput,
@@ -97,6 +100,7 @@ describe('GET /api/openapi.json', () => {
       '/api/admin/survey-points/{id}/qr.svg',
       '/api/admin/survey-points/{id}/rotate',
       '/api/responses',
+      '/api/responses/{id}/contact',
       '/api/survey/{code}',
       '/api/v1/dossiers/{dossierCode}',
       '/api/v1/invitations',

@@ -108,9 +108,19 @@ export async function seedReference(deps: Deps): Promise<DemoReference> {
         }
         const surveyPointId = newId();
         const surveyCode = spec.code === DEMO_SURVEY_POINT_UNIT_CODE && counterSpec.code === 'Q1' ? DEMO_SURVEY_CODE : newSurveyCode();
+        // The documented Q1 point of Giá Rai shows the call-back offer after a low rating.
         await tx
           .insertInto('survey_points')
-          .values({ id: surveyPointId, code: surveyCode, unit_id: spec.unit.id, counter_id: counterId, instrument_id: DEMO_INSTRUMENT_ID, status: 'open', ...stamp })
+          .values({
+            id: surveyPointId,
+            code: surveyCode,
+            unit_id: spec.unit.id,
+            counter_id: counterId,
+            instrument_id: DEMO_INSTRUMENT_ID,
+            status: 'open',
+            callback_offered: surveyCode === DEMO_SURVEY_CODE ? 1 : 0,
+            ...stamp,
+          })
           .execute();
         counters.push({
           id: counterId,
