@@ -292,10 +292,15 @@ export const Username = z
 export const GrantInput = z.object({ role: Role, unitId: Id.nullable() }).strict();
 export type GrantInput = z.infer<typeof GrantInput>;
 
+/** A staff account's e-mail address (the scheduler's mail goes there). */
+const StaffEmail = z.email().max(254);
+
 export const UserCreate = z
   .object({
     username: Username,
     displayName: trimmed(1, 120),
+    /** Where alert digests and monthly summaries go; none: no mail. */
+    email: StaffEmail.nullable().optional(),
     /** Generated and shown once when not given. */
     password: NewPassword.optional(),
     grants: z.array(GrantInput).min(1).max(20),
@@ -306,6 +311,7 @@ export type UserCreate = z.infer<typeof UserCreate>;
 export const UserUpdate = z
   .object({
     displayName: trimmed(1, 120).optional(),
+    email: StaffEmail.nullable().optional(),
     active: z.boolean().optional(),
     grants: z.array(GrantInput).min(1).max(20).optional(),
   })
@@ -316,6 +322,7 @@ export const UserSummary = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
+  email: z.string().nullable(),
   active: z.boolean(),
   createdAt: z.string(),
   grants: z.array(GrantView),

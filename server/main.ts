@@ -12,6 +12,7 @@ import { startBackupSchedule, type BackupSchedule, type Timers } from './durabil
 import { ensureBuiltinInstruments } from './instruments/store.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { consoleLogger, type Logger } from './log.js';
+import { createMailer, startDeliveryWorker, startMailSchedule, type DeliveryWorker, type MailSchedule } from './notifications/index.js';
 import { startDeliveryWorker, type DeliveryWorker } from './notifications/index.js';
 import type { Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
@@ -30,6 +31,10 @@ export interface RunningServer {
   metrics: Metrics | undefined;
   /** Sends the webhook outbox. */
   webhooks: DeliveryWorker;
+  /** The morning mail (monthly summaries), when SMTP_URL is set. */
+  mail: MailSchedule | undefined;
+  /** Sends the webhook outbox. */
+  webhooks: DeliveryWorker;
   /** Deletes call-back contacts CALLBACK_RETENTION_DAYS after their case closes. */
   contactRetention: ContactRetention;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
@@ -41,6 +46,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Drives the daily backup timer (tests); real unref'd timers otherwise. */
   backupTimers?: Timers;
+  /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
+  notificationTimers?: Timers;
   /** Drives the hourly alert sweep's timer (tests); real unref'd timers otherwise. */
   alertTimers?: Timers;
   /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
@@ -103,6 +110,16 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     timers: options.notificationTimers,
   });
   const alerts = startAlertSchedule({ db: database, config, clock, logger }, options.alertTimers);
+  const webhooks = startDeliveryWorker({
+    db: database,
+    serverSecret: config.serverSecret,
+    clock,
+    logger,
+    settings: { ...config.webhookDelivery, pollMs: 1000 },
+    timers: options.notificationTimers,
+  });
+  const mailer = createMailer(config);
+  const mail = mailer && startMailSchedule({ deps: { db: database, config, clock, logger }, mailer, timers: options.notificationTimers });
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
   const server = await new Promise<ServerType>((resolve) => {
@@ -128,6 +145,8 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await Promise.race([stopped, grace]);
       await intake.close();
       await webhooks.stop();
+      await mail?.stop();
+      await webhooks.stop();
       server.closeAllConnections();
       await stopped;
       await alerts.stop();
@@ -136,7 +155,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await database.close();
       removeInstanceFile(config.dataDir);
     })());
-  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, contactRetention, close };
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, mail, webhooks, contactRetention, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */

@@ -39,7 +39,7 @@ async function summaries(db: Db, actor: Actor, userIds: string[]): Promise<UserS
   const [users, grants] = await Promise.all([
     db
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'active', 'created_at', 'must_change_password', 'totp_enabled_at'])
+      .select(['id', 'username', 'display_name', 'email', 'active', 'created_at', 'must_change_password', 'totp_enabled_at'])
       .where('id', 'in', userIds)
       .execute(),
     db
@@ -61,6 +61,7 @@ async function summaries(db: Db, actor: Actor, userIds: string[]): Promise<UserS
         id: u.id,
         username: u.username,
         displayName: u.display_name,
+        email: u.email,
         active: u.active === 1,
         createdAt: u.created_at,
         grants: grants
@@ -167,6 +168,7 @@ export async function createUser(deps: Deps, actor: Actor, input: UserCreate): P
         id: userId,
         username: input.username,
         display_name: input.displayName,
+        email: input.email ?? null,
         password_hash: hash,
         active: 1,
         created_at: now.toISOString(),
@@ -193,6 +195,7 @@ export async function updateUser(deps: Deps, actor: Actor, userId: string, input
     const before = await fullSummary(tx, userId);
     const changes = {
       ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.email !== undefined ? { email: input.email } : {}),
       ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
     };
     if (Object.keys(changes).length) await tx.updateTable('users').set(changes).where('id', '=', userId).execute();

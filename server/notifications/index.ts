@@ -5,3 +5,5 @@
 export { recordEvent, recordEvents, type NotificationEvent } from './outbox.js';
 export { startDeliveryWorker, type DeliveryWorker } from './delivery.js';
 export { webhookRoutes } from './routes.js';
+export { createMailer, type Mailer } from './mail.js';
+export { startMailSchedule, type MailSchedule, type OpenAlertsOf, type DigestAlert } from './mail-schedule.js';
