@@ -13,7 +13,6 @@ import { ensureBuiltinInstruments } from './instruments/store.js';
 import { createIntake, type Intake } from './intake/intake.js';
 import { consoleLogger, type Logger } from './log.js';
 import { createMailer, startDeliveryWorker, startMailSchedule, type DeliveryWorker, type MailSchedule } from './notifications/index.js';
-import { startDeliveryWorker, type DeliveryWorker } from './notifications/index.js';
 import type { Metrics } from './metrics.js';
 import { createReadiness, type Readiness } from './readiness.js';
 
@@ -33,8 +32,6 @@ export interface RunningServer {
   webhooks: DeliveryWorker;
   /** The morning mail (monthly summaries), when SMTP_URL is set. */
   mail: MailSchedule | undefined;
-  /** Sends the webhook outbox. */
-  webhooks: DeliveryWorker;
   /** Deletes call-back contacts CALLBACK_RETENTION_DAYS after their case closes. */
   contactRetention: ContactRetention;
   /** Graceful shutdown: stop accepting, let in-flight requests finish, commit queued submissions, close the database. */
@@ -46,8 +43,6 @@ export interface StartOptions {
   logger?: Logger;
   /** Drives the daily backup timer (tests); real unref'd timers otherwise. */
   backupTimers?: Timers;
-  /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
-  notificationTimers?: Timers;
   /** Drives the hourly alert sweep's timer (tests); real unref'd timers otherwise. */
   alertTimers?: Timers;
   /** Drives the webhook delivery and mail timers (tests); real unref'd timers otherwise. */
@@ -109,17 +104,9 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     settings: { ...config.webhookDelivery, pollMs: 1000 },
     timers: options.notificationTimers,
   });
-  const alerts = startAlertSchedule({ db: database, config, clock, logger }, options.alertTimers);
-  const webhooks = startDeliveryWorker({
-    db: database,
-    serverSecret: config.serverSecret,
-    clock,
-    logger,
-    settings: { ...config.webhookDelivery, pollMs: 1000 },
-    timers: options.notificationTimers,
-  });
   const mailer = createMailer(config);
   const mail = mailer && startMailSchedule({ deps: { db: database, config, clock, logger }, mailer, timers: options.notificationTimers });
+  const alerts = startAlertSchedule({ db: database, config, clock, logger }, options.alertTimers);
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });
   const server = await new Promise<ServerType>((resolve) => {
@@ -146,7 +133,6 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await intake.close();
       await webhooks.stop();
       await mail?.stop();
-      await webhooks.stop();
       server.closeAllConnections();
       await stopped;
       await alerts.stop();
@@ -155,7 +141,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
       await database.close();
       removeInstanceFile(config.dataDir);
     })());
-  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, mail, webhooks, contactRetention, close };
+  return { server, db: database, config, url: `http://${config.host}:${port}`, intake, backups, readiness, metrics, webhooks, mail, contactRetention, close };
 }
 
 /** Entry point: one line on stderr and exit 1 for a bad configuration or a non-durable database. */
