@@ -206,6 +206,27 @@ describe('contacts at rest', () => {
 });
 
 describe('retention', () => {
+  it('runs on its own timer: at start, then every hour', async () => {
+    const id = await answer();
+    await contact(id, { kind: 'phone', value: PHONE });
+    const { id: caseId } = await caseOf(id);
+    await t.db.kysely.updateTable('cases').set({ status: 'dismissed', closed_at: t.clock.now().toISOString() }).where('id', '=', caseId).execute();
+    t.clock.advance(31 * DAY);
+    const armed: { fn: () => void; ms: number }[] = [];
+    const retention = startContactRetention({
+      db: t.db,
+      clock: t.clock,
+      logger: silentLogger,
+      retentionDays: 30,
+      timers: { set: (fn, ms) => armed.push({ fn, ms }), clear: () => undefined },
+    });
+    expect(armed.map((a) => a.ms)).toEqual([0]);
+    armed[0]!.fn();
+    expect(armed.map((a) => a.ms)).toEqual([0, 3600_000]);
+    await retention.stop();
+    expect(await t.db.kysely.selectFrom('callback_contacts').select('id').execute()).toHaveLength(0);
+  });
+
   it('deletes a contact CALLBACK_RETENTION_DAYS after its case closes, from the table and from the next backup', async () => {
     const id = await answer();
     await contact(id, { kind: 'phone', value: PHONE });

@@ -153,3 +153,53 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
     },
   };
 }
+
+export interface PeriodicJob<T> {
+  /** Runs the job now (the timer calls this too); runs never overlap. */
+  runNow(): Promise<T>;
+  /** Cancels the timer and waits for a running job to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A job the process runs itself every `everyMs` (the first time after `firstAfterMs`), on injected
+ * timers so tests drive it with their clock: retention sweeps, alert sweeps. A failed run is
+ * reported and the next one still comes.
+ */
+export function startPeriodicJob<T>(options: {
+  everyMs: number;
+  firstAfterMs?: number;
+  timers?: Timers;
+  run(): Promise<T>;
+  onDone?(result: T): void;
+  onError(err: Error): void;
+}): PeriodicJob<T> {
+  const timers = options.timers ?? realTimers;
+  let handle: unknown;
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const runNow = (): Promise<T> => {
+    const run = running.then(() => options.run());
+    running = run.catch(() => undefined);
+    return run;
+  };
+  const arm = (ms: number) => {
+    handle = timers.set(() => {
+      if (stopped) return;
+      arm(options.everyMs);
+      runNow().then(
+        (result) => options.onDone?.(result),
+        (err: unknown) => options.onError(err as Error),
+      );
+    }, ms);
+  };
+  arm(options.firstAfterMs ?? options.everyMs);
+  return {
+    runNow,
+    stop: async () => {
+      stopped = true;
+      timers.clear(handle);
+      await running;
+    },
+  };
+}
