@@ -34,6 +34,8 @@ const ENTRIES = [
   'scripts/audit-verify.ts',
   'scripts/export-verify.ts',
   'server/main.ts',
+  // Started as a worker thread by name, not imported.
+  'server/exports/raw-worker.ts',
 ];
 
 /** Files whose change makes a build out of date besides the sources: this script and the compiler settings. */

@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { setImmediate } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 // exceljs (about 28 MB of RSS) is loaded only when a workbook is made or read.
@@ -19,8 +20,17 @@ import { scopePathCondition, scopeUnitCondition, type ReportScope } from '../rep
  * as a stream (CSV, or XLSX through exceljs' streaming writer).
  */
 
-/** Rows per query: large enough to amortise the query, small enough to keep memory flat. */
-export const RAW_PAGE_SIZE = 2000;
+/**
+ * Rows per query: large enough to amortise the query, small enough that one page (read and
+ * formatted without a pause) holds the event loop for a few milliseconds only.
+ */
+export const RAW_PAGE_SIZE = 500;
+/**
+ * From this many rows a SQLite CSV export is read and formatted in a worker thread (raw-worker.ts):
+ * a million rows is a minute of CPU that the intake's thread should not share. Smaller exports
+ * stay in the request's thread, where a worker's start-up would cost more than it saves.
+ */
+export const RAW_WORKER_MIN_ROWS = 20_000;
 /** Excel's row limit (1,048,576) minus the header: further rows continue on a new sheet. */
 const XLSX_ROWS_PER_SHEET = 1_048_575;
 
@@ -31,12 +41,12 @@ export interface RawExportPlan {
   instrumentId?: string | undefined;
 }
 
-interface Named {
+export interface Named {
   code: string;
   name: string;
 }
 
-interface Lookups {
+export interface Lookups {
   units: Map<string, Named & { provinceCode: string }>;
   counters: Map<string, Named>;
   staff: Map<string, Named>;
@@ -162,10 +172,16 @@ function pageQuery(db: Db, plan: RawExportPlan, day: string, after: Cursor | nul
 /** The export's own page cache: it reads every row once, so a big cache would only hold memory. */
 const EXPORT_CACHE_KIB = 2048;
 
-interface PageReader {
+export interface PageReader {
   /** Rows as arrays, in the order of the query's select list. */
   read(query: CompiledQuery): Promise<PageRow[]>;
   close(): void;
+}
+
+/** The file of a SQLite database on disk, or null (PostgreSQL, or SQLite in memory). */
+function sqliteFile(database: AppDatabase): string | null {
+  const file = database.sqlite?.name;
+  return !file || file === ':memory:' || database.sqlite?.memory ? null : file;
 }
 
 /**
@@ -175,16 +191,19 @@ interface PageReader {
  * with rows read once. WAL gives that connection committed data only. Elsewhere: Kysely.
  */
 function pageReader(database: AppDatabase): PageReader {
-  const file = database.sqlite?.name;
-  if (!file || file === ':memory:' || database.sqlite?.memory) {
-    return {
-      read: async (query) => {
-        const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
-        return rows.map((row) => Object.values(row) as PageRow);
-      },
-      close: () => {},
-    };
-  }
+  const file = sqliteFile(database);
+  if (file) return sqliteFileReader(file);
+  return {
+    read: async (query) => {
+      const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
+      return rows.map((row) => Object.values(row) as PageRow);
+    },
+    close: () => {},
+  };
+}
+
+/** A page reader on its own read-only connection to a SQLite file (in whichever thread calls it). */
+export function sqliteFileReader(file: string): PageReader {
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   connection.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
   connection.pragma('busy_timeout = 5000');
@@ -218,18 +237,17 @@ function firstDayWithData(db: Db, from: string, to: string): CompiledQuery {
  * without answers are skipped by a seek, not visited, and every page yields to the event loop, so a
  * long export shares the server with the intake and ends as soon as its client stops reading.
  */
-async function* rowPages(database: AppDatabase, plan: RawExportPlan, pageSize: number): AsyncGenerator<RowPage> {
-  const reader = pageReader(database);
+async function* rowPages(compiler: Db, reader: PageReader, plan: RawExportPlan, pageSize: number): AsyncGenerator<RowPage> {
   try {
     let from = plan.from;
     for (;;) {
-      const [next] = await reader.read(firstDayWithData(database.kysely, from, plan.to));
+      const [next] = await reader.read(firstDayWithData(compiler, from, plan.to));
       if (!next) break;
       const day = (next as unknown as [string])[0];
       let after: Cursor | null = null;
       for (;;) {
         await setImmediate();
-        const rows = await reader.read(pageQuery(database.kysely, plan, day, after, pageSize));
+        const rows = await reader.read(pageQuery(compiler, plan, day, after, pageSize));
         if (rows.length === 0) break;
         yield { day, rows };
         if (rows.length < pageSize) break;
@@ -270,7 +288,7 @@ function demographicCells(json: string | null): [string, string, string] {
 
 /** Pages of responses in (day, submitted_at, id) order, as records. */
 export async function* rawPages(database: AppDatabase, plan: RawExportPlan, pageSize = RAW_PAGE_SIZE): AsyncGenerator<RawRecord[]> {
-  for await (const page of rowPages(database, plan, pageSize)) yield page.rows.map(toRecord);
+  for await (const page of rowPages(database.kysely, pageReader(database), plan, pageSize)) yield page.rows.map(toRecord);
 }
 
 /** Days counted per query: a month of a busy province is a few milliseconds of index reading. */
@@ -496,17 +514,77 @@ function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
   );
 }
 
-/** The raw CSV as a stream: UTF-8 with BOM, header first, then one chunk per page. */
-export async function rawCsvStream(database: AppDatabase, plan: RawExportPlan): Promise<ReadableStream<Uint8Array>> {
+/** What a raw CSV export needs besides the rows: it crosses into the worker as a message. */
+export interface RawCsvJob {
+  plan: RawExportPlan;
+  criteria: string[];
+  lookups: Lookups;
+}
+
+/** The raw CSV's bytes: UTF-8 with BOM, header first, then one chunk per page (here or in raw-worker.ts). */
+export async function* rawCsvChunks(compiler: Db, reader: PageReader, job: RawCsvJob): AsyncGenerator<Uint8Array> {
+  yield new TextEncoder().encode(`${UTF8_BOM}${rawHeader(job.criteria).map((h) => csvText(h)).join(',')}\r\n`);
+  const format = csvFormatter(job.criteria, job.lookups);
+  for await (const page of rowPages(compiler, reader, job.plan, RAW_PAGE_SIZE)) yield format(page);
+}
+
+/** The next chunk the worker made (null at the end); its failure or death fails the export. */
+function nextWorkerChunk(worker: Worker): Promise<Uint8Array | null> {
+  return new Promise((resolve, reject) => {
+    const settle = () => {
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+    };
+    const onMessage = (chunk: Uint8Array | null) => {
+      settle();
+      resolve(chunk);
+    };
+    const onError = (err: Error) => {
+      settle();
+      reject(err);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`the raw export worker stopped (exit code ${code})`));
+    };
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    worker.postMessage('next');
+  });
+}
+
+/**
+ * The raw CSV's chunks made by a worker thread, one per request, so at most one page waits in
+ * memory ahead of the client. Compiled, the worker is raw-worker.js beside this file; from the
+ * TypeScript sources (development, tests) tsx loads it as it loads the server.
+ */
+async function* workerCsvChunks(file: string, job: RawCsvJob): AsyncGenerator<Uint8Array> {
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = new URL(`./raw-worker.${compiled ? 'js' : 'ts'}`, import.meta.url);
+  const workerData = { file, ...job };
+  const worker = compiled
+    ? new Worker(entry, { workerData })
+    : new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData });
+  try {
+    for (;;) {
+      const chunk = await nextWorkerChunk(worker);
+      if (chunk === null) return;
+      yield chunk;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The raw CSV as a stream. `rows` is the export's size as counted (countRaw): from
+ * RAW_WORKER_MIN_ROWS rows on a SQLite file, the rows are read and formatted in a worker thread.
+ */
+export async function rawCsvStream(database: AppDatabase, plan: RawExportPlan, rows: number): Promise<ReadableStream<Uint8Array>> {
   const db = database.kysely;
   const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
-  const encoder = new TextEncoder();
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    yield encoder.encode(`${UTF8_BOM}${rawHeader(criteria).map((h) => csvText(h)).join(',')}\r\n`);
-    const format = csvFormatter(criteria, lookups);
-    for await (const page of rowPages(database, plan, RAW_PAGE_SIZE)) yield format(page);
-  }
-  return pullStream(chunks());
+  const job: RawCsvJob = { plan: { scope: { paths: plan.scope.paths }, from: plan.from, to: plan.to, instrumentId: plan.instrumentId }, criteria, lookups };
+  const file = sqliteFile(database);
+  if (file && rows >= RAW_WORKER_MIN_ROWS) return pullStream(workerCsvChunks(file, job));
+  return pullStream(rawCsvChunks(db, pageReader(database), job));
 }
 
 /** Vietnam wall-clock time as a Date whose UTC fields read as that wall time (how spreadsheets store times). */

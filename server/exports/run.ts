@@ -106,7 +106,7 @@ export async function runExport(deps: Deps, caller: ExportCaller, request: Expor
   };
   const file = { fileName: name, contentType: CONTENT_TYPES[format], subject };
   if (kind === 'raw') {
-    return { ...file, body: format === 'csv' ? await rawCsvStream(deps.db, rawPlan) : await rawXlsxStream(deps.db, rawPlan) };
+    return { ...file, body: format === 'csv' ? await rawCsvStream(deps.db, rawPlan, rows!) : await rawXlsxStream(deps.db, rawPlan) };
   }
   const [scores, before] = await Promise.all([
     scoreScope(deps, caller.actor, scope, period, filter, instrument!),
