@@ -49,6 +49,7 @@ import type { PublicPageEntry, PublicPageList, PublicPageSwitch } from '../../sc
 import type { AssignResult, Catalogue, InstrumentDetail, InstrumentList, QuestionnaireAssign, QuestionnaireCreate, QuestionnaireSave } from '../../schema/questionnaires.js';
 import type { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
+import type { AlertList, AlertRules, AlertRulesView, CaseDetail, CaseFromComment, CaseList, CaseUpdate, CommentMark, CommentMarkUpdate, CommentTags } from '../../schema/alerts.js';
 import type { CallbackContactView } from '../../schema/callbacks.js';
 
 /** A failed call: the API's error code (or network / http_<status>), its message and field issues. */
@@ -199,6 +200,22 @@ export const api = {
   },
   /** The call-back contact of a case: answered to the case's assignee only (403 to anyone else). */
   callbackContact: (caseId: string, lang: 'vi' | 'en') => get<CallbackContactView>(`/api/admin/callback-contacts/${id(caseId)}`, { lang }),
+  alerts: {
+    list: (query: Query) => get<AlertList>('/api/admin/alerts', query),
+    rules: (unitId: string) => get<AlertRulesView>('/api/admin/alert-rules', { unitId }),
+    setRules: (unitId: string, rules: AlertRules | null) => put<AlertRulesView>(`/api/admin/alert-rules/${id(unitId)}`, { rules }),
+  },
+  cases: {
+    list: (query: Query) => get<CaseList>('/api/admin/cases', query),
+    get: (caseId: string) => get<CaseDetail>(`/api/admin/cases/${id(caseId)}`),
+    update: (caseId: string, input: CaseUpdate) => patch<CaseDetail>(`/api/admin/cases/${id(caseId)}`, input),
+    fromComment: (input: CaseFromComment) => post<CaseDetail>('/api/admin/cases', input),
+  },
+  comments: {
+    tags: (unitId: string) => get<CommentTags>('/api/admin/comment-tags', { unitId }),
+    setTags: (provinceId: string, tags: string[]) => put<CommentTags>(`/api/admin/comment-tags/${id(provinceId)}`, { tags }),
+    mark: (responseId: string, input: CommentMarkUpdate) => put<CommentMark>(`/api/admin/comments/${id(responseId)}/mark`, input),
+  },
   review: {
     list: (query: Query) => get<ReviewPage>('/api/admin/review', query),
     decide: (input: ReviewDecisionInput) => post<ReviewDecisionResult>('/api/admin/review/decisions', input),

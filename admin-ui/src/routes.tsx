@@ -25,6 +25,10 @@ import { SurveyPointsPage } from './pages/surveypoints/SurveyPointsPage.js';
 import { pointWords } from './pages/surveypoints/i18n.js';
 import { PublicPagesPage } from './pages/public/PublicPagesPage.js';
 import { publicPageWords } from './pages/public/i18n.js';
+import { AlertsPage } from './pages/alerts/AlertsPage.js';
+import { CasePage } from './pages/cases/CasePage.js';
+import { CasesPage } from './pages/cases/CasesPage.js';
+import { caseWords } from './pages/cases/i18n.js';
 
 /**
  * The admin's pages. A feature adds its pages here (and its folder under pages/): a path pattern,
@@ -51,6 +55,9 @@ export const ROUTES: PageRoute[] = [
   },
   { pattern: '/exports', permission: 'exports.run', page: () => <ExportsPage />, nav: { label: (w) => exportWords(w.lang).t('nav'), order: 15 } },
   { pattern: '/review', permission: 'surveys.read', page: () => <ReviewPage />, nav: { label: (w) => reviewWords(w.lang).t('nav'), order: 17 } },
+  { pattern: '/cases', permission: 'dashboard.read', page: () => <CasesPage />, nav: { label: (w) => caseWords(w.lang).t('navCases'), order: 12 } },
+  { pattern: '/cases/:id', permission: 'dashboard.read', page: (p) => <CasePage id={p.id!} /> },
+  { pattern: '/alerts', permission: 'dashboard.read', page: () => <AlertsPage />, nav: { label: (w) => caseWords(w.lang).t('navAlerts'), order: 13 } },
   { pattern: '/units', permission: 'units.read', page: () => <UnitsPage />, nav: { label: (w) => w.t('navUnits'), order: 20 } },
   { pattern: '/survey-points', permission: 'surveys.read', page: () => <SurveyPointsPage />, nav: { label: (w) => pointWords(w.lang).t('nav'), order: 22 } },
   { pattern: '/survey-points/:id', permission: 'surveys.read', page: (p) => <SurveyPointPage id={p.id!} /> },

@@ -3,12 +3,14 @@ import type { CommentPage } from '../../../../schema/dashboard.js';
 import { useApi } from './api.js';
 import { Link, Status, useDash } from './shared.js';
 import { apiQuery, hrefFor } from './url.js';
+import { CommentMarks, useCommentTags } from '../cases/CommentMarks.js';
 
 /** Citizens' comments with their ratings. Every text is rendered as text (never as HTML). */
 export function CommentsView() {
   const { w, params, go } = useDash();
   const loaded = useApi<CommentPage>(`/api/admin/dashboard/comments${apiQuery('comments', params)}`);
   const [q, setQ] = useState(params.q ?? '');
+  const tags = useCommentTags(loaded.state === 'error' ? undefined : (loaded.data?.unit?.id ?? loaded.data?.items[0]?.unit.id));
   useEffect(() => setQ(params.q ?? ''), [params.q]);
   return (
     <Status loaded={loaded}>
@@ -98,6 +100,7 @@ export function CommentsView() {
                   <blockquote class="comment-text" data-testid="comment-text">
                     {item.comment}
                   </blockquote>
+                  <CommentMarks item={item} tags={tags} />
                 </li>
               ))}
             </ol>

@@ -4,6 +4,7 @@ import { Link } from '../../router.js';
 import { useSession } from '../../session.js';
 import { PageTitle } from '../../components/ui.js';
 import { HeadlineFigures } from '../dashboard/Headline.js';
+import { CaseInbox } from '../cases/CasesPage.js';
 
 /** A page the home page may offer as a shortcut (routes.tsx hands its list in, so this page does not import it back). */
 export interface ShortcutPage {
@@ -22,6 +23,8 @@ export function HomePage({ pages }: { pages: readonly ShortcutPage[] }) {
       <PageTitle title={w.t('navHome')}>{w.t('homeTitle', { name: info.user.displayName })}</PageTitle>
       {/* What a supervisor opens the app for first: how their centre is doing. */}
       {can('dashboard.read') && <HeadlineFigures />}
+      {/* Then what is waiting for them: follow-up cases by status, overdue, and their own. */}
+      {can('dashboard.read') && <CaseInbox />}
       <h2>{w.t('homeRoles')}</h2>
       {info.grants.length === 0 ? (
         <p class="notice">{w.t('homeNoRoles')}</p>
