@@ -49,6 +49,7 @@ import type { PublicPageEntry, PublicPageList, PublicPageSwitch } from '../../sc
 import type { AssignResult, Catalogue, InstrumentDetail, InstrumentList, QuestionnaireAssign, QuestionnaireCreate, QuestionnaireSave } from '../../schema/questionnaires.js';
 import type { CreateSurveyPointInput, SurveyPointView, UpdateSurveyPointInput } from '../../schema/surveypoints.js';
 import type { ReviewDecisionInput, ReviewDecisionResult, ReviewPage } from '../../schema/review.js';
+import type { WebhookDelivery, WebhookDeliveryList, WebhookSubscription, WebhookSubscriptionCreate, WebhookSubscriptionCreated, WebhookSubscriptionList } from '../../schema/notifications.js';
 import type { AlertList, AlertRules, AlertRulesView, CaseDetail, CaseFromComment, CaseList, CaseUpdate, CommentMark, CommentMarkUpdate, CommentTags } from '../../schema/alerts.js';
 import type { CallbackContactView } from '../../schema/callbacks.js';
 
@@ -193,6 +194,13 @@ export const api = {
   },
   exports: {
     options: () => get<ExportOptions>('/api/admin/exports/options'),
+  },
+  webhooks: {
+    list: () => get<WebhookSubscriptionList>('/api/admin/webhooks'),
+    create: (input: WebhookSubscriptionCreate) => post<WebhookSubscriptionCreated>('/api/admin/webhooks', input),
+    remove: (subscriptionId: string) => del<WebhookSubscription>(`/api/admin/webhooks/${id(subscriptionId)}`),
+    test: (subscriptionId: string) => post<WebhookDelivery>(`/api/admin/webhooks/${id(subscriptionId)}/test`),
+    deliveries: (query: Query) => get<WebhookDeliveryList>('/api/admin/webhooks/deliveries', query),
   },
   publicPages: {
     list: () => get<PublicPageList>('/api/admin/public-pages'),

@@ -25,6 +25,8 @@ import { SurveyPointsPage } from './pages/surveypoints/SurveyPointsPage.js';
 import { pointWords } from './pages/surveypoints/i18n.js';
 import { PublicPagesPage } from './pages/public/PublicPagesPage.js';
 import { publicPageWords } from './pages/public/i18n.js';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage.js';
+import { webhookWords } from './pages/webhooks/i18n.js';
 import { AlertsPage } from './pages/alerts/AlertsPage.js';
 import { CasePage } from './pages/cases/CasePage.js';
 import { CasesPage } from './pages/cases/CasesPage.js';
@@ -73,6 +75,7 @@ export const ROUTES: PageRoute[] = [
   { pattern: '/users/:id', permission: 'users.read', page: (p) => <UserPage id={p.id!} /> },
   { pattern: '/apikeys', permission: 'apikeys.read', page: () => <ApiKeysPage />, nav: { label: (w) => w.t('navApiKeys'), order: 70 } },
   { pattern: '/public-pages', permission: 'settings.write', page: () => <PublicPagesPage />, nav: { label: (w) => publicPageWords(w.lang).t('nav'), order: 75 } },
+  { pattern: '/webhooks', permission: 'settings.write', page: () => <WebhooksPage />, nav: { label: (w) => webhookWords(w.lang).t('nav'), order: 77 } },
   { pattern: '/audit', permission: 'audit.read', page: () => <AuditPage />, nav: { label: (w) => w.t('navAudit'), order: 80 } },
   { pattern: '/account', page: () => <AccountPage />, nav: { label: (w) => w.t('navAccount'), order: 90 } },
 ];

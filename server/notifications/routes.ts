@@ -18,10 +18,9 @@ export function webhookRoutes(deps: Deps) {
       const input = await readJsonWith(c, deps.config.bodyLimitBytes, WebhookSubscriptionCreate);
       return c.json(await createSubscription(deps, c.get('actor'), input), 201);
     })
-    .delete('/:id', requirePermission('settings.write'), async (c) => {
-      await deleteSubscription(deps, c.get('actor'), parseWith(Id, c.req.param('id'), 'path'));
-      return c.body(null, 204);
-    })
+    .delete('/:id', requirePermission('settings.write'), async (c) =>
+      c.json(await deleteSubscription(deps, c.get('actor'), parseWith(Id, c.req.param('id'), 'path'))),
+    )
     .post('/:id/test', requirePermission('settings.write'), async (c) =>
       c.json(await sendTestEvent(deps, c.get('actor'), parseWith(Id, c.req.param('id'), 'path')), 202),
     )

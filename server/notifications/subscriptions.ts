@@ -83,15 +83,17 @@ export async function createSubscription(deps: Deps, actor: Actor, input: Webhoo
 }
 
 /** Stops a subscription: its undelivered events are cancelled, its log kept. */
-export async function deleteSubscription(deps: Deps, actor: Actor, id: string): Promise<void> {
+export async function deleteSubscription(deps: Deps, actor: Actor, id: string): Promise<WebhookSubscription> {
   assertSystemAdmin(actor);
   const now = deps.clock.now();
-  await deps.db.write(async (tx) => {
+  return deps.db.write(async (tx) => {
     const row = await subscriptionsQuery(tx).where('s.id', '=', id).executeTakeFirst();
     if (!row) throw new AppError('not_found', 404, 'No such webhook subscription');
     await tx.updateTable('webhook_subscriptions').set({ deleted_at: now.toISOString() }).where('id', '=', id).execute();
     await tx.updateTable('webhook_outbox').set({ status: 'cancelled' }).where('subscription_id', '=', id).where('status', '=', 'pending').execute();
-    await recordAudit(tx, { actor, action: 'webhook.delete', entity: 'webhook_subscription', entityId: id, unitId: null, before: subscriptionView(row), at: now });
+    const before = subscriptionView(row);
+    await recordAudit(tx, { actor, action: 'webhook.delete', entity: 'webhook_subscription', entityId: id, unitId: null, before, at: now });
+    return before;
   });
 }
 

@@ -131,6 +131,7 @@ function UserForm({ user, onDone }: { user: UserSummary | null; onDone(result: U
   const w = useWords();
   const [username, setUsername] = useState(user?.username ?? '');
   const [displayName, setDisplayName] = useState(user?.displayName ?? '');
+  const [email, setEmail] = useState(user?.email ?? '');
   const [password, setPassword] = useState('');
   const [active, setActive] = useState(user?.active ?? true);
   const [grants, setGrants] = useState<GrantDraft[]>(
@@ -142,10 +143,11 @@ function UserForm({ user, onDone }: { user: UserSummary | null; onDone(result: U
       user
         ? api.users.update(user.id, {
             ...(displayName.trim() !== user.displayName ? { displayName: displayName.trim() } : {}),
+            ...(email.trim() !== (user.email ?? '') ? { email: email.trim() || null } : {}),
             ...(active !== user.active ? { active } : {}),
             grants: grantInput,
           })
-        : api.users.create({ username: username.trim(), displayName: displayName.trim(), ...(password ? { password } : {}), grants: grantInput }),
+        : api.users.create({ username: username.trim(), displayName: displayName.trim(), ...(email.trim() ? { email: email.trim() } : {}), ...(password ? { password } : {}), grants: grantInput }),
     onDone,
   );
   const errors = fieldErrors(error);
@@ -154,6 +156,7 @@ function UserForm({ user, onDone }: { user: UserSummary | null; onDone(result: U
     <Form label={user ? w.t('editUser', { user: user.username }) : w.t('newUser')} onSubmit={submit} submitLabel={user ? w.t('save') : w.t('create')} error={error} busy={busy}>
       {!user && <TextField name="username" label={w.t('username')} value={username} onInput={setUsername} error={errors.username} autoComplete="off" required />}
       <TextField name="displayName" label={w.t('displayName')} value={displayName} onInput={setDisplayName} error={errors.displayName} required />
+      <TextField name="email" label={w.t('userEmail')} value={email} onInput={setEmail} error={errors.email} autoComplete="email" />
       {!user && <TextField name="password" type="password" label={w.t('passwordOptional')} value={password} onInput={setPassword} error={errors.password} autoComplete="new-password" />}
       <fieldset class="grants">
         <legend>{w.t('roles')}</legend>
