@@ -14,6 +14,7 @@ import { fail, parseArgs } from './cli.js';
 import { benchDashboard } from './bench/dashboard.js';
 import { benchRawExport } from './bench/raw-export.js';
 import { benchExportUnderLoad } from './bench/export-under-load.js';
+import { benchAlertCost } from './bench/alerts.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
@@ -238,12 +239,26 @@ async function benchSubmissions(postgres: string | true | undefined) {
   }
 }
 
-// Given a database to time (--dashboard-db, --export-db), the run times only that.
-if (flags['dashboard-db'] === undefined && flags['export-db'] === undefined) {
+/**
+ * What the alert rules cost the intake: CPU per submission of the batch write with the rules and
+ * without them (the control), in the same run. `--alert-cost` times only this.
+ */
+async function benchAlertRules() {
+  const r = await benchAlertCost();
+  if (!asJson) process.stdout.write(`alert rules: ${r.submissions} submissions with the rules, ${r.raised} alerts raised (an answer of 1 with a comment)\n`);
+  report('submit_cpu_without_alert_rules', r.withoutRulesUs, 'us');
+  report('submit_cpu_with_alert_rules', r.withRulesUs, 'us', r.withoutRulesUs);
+}
+
+if (flags['alert-cost'] === true) await benchAlertRules();
+
+// Given a database to time (--dashboard-db, --export-db, --alert-cost), the run times only that.
+if (flags['dashboard-db'] === undefined && flags['export-db'] === undefined && flags['alert-cost'] === undefined) {
   const pg = flags.pg;
   if (typeof pg === 'string' && !/^postgres(ql)?:\/\//.test(pg)) fail('--pg takes a postgres:// URL, or nothing for a throwaway server');
   await benchFrameworkOverhead();
   await benchSubmissions(pg);
+  await benchAlertRules();
 }
 
 /**

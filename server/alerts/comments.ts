@@ -1,6 +1,6 @@
 import type { Db } from '../db/types.js';
-import { raiseAlert } from './raise.js';
-import { rulesForPaths } from './rules.js';
+import { raiseAlerts, type AlertCandidate } from './raise.js';
+import { rulesForUnits } from './rules.js';
 
 /** What the per-batch rule needs of a stored answer. */
 export interface StoredAnswer {
@@ -22,29 +22,21 @@ const lowWithComment = (a: StoredAnswer) => !a.suspect && a.comment !== null && 
 export async function raiseCommentAlerts(tx: Db, stored: readonly StoredAnswer[], at: Date): Promise<number> {
   const hits = stored.filter(lowWithComment);
   if (hits.length === 0) return 0;
-  const units = await tx.selectFrom('units').select(['id', 'path']).where('id', 'in', [...new Set(hits.map((h) => h.unitId))]).execute();
-  const pathOf = new Map(units.map((u) => [u.id, u.path]));
-  const rules = await rulesForPaths(tx, units.map((u) => u.path));
-  let opened = 0;
-  for (const answer of hits) {
-    const path = pathOf.get(answer.unitId);
-    const unitRules = path === undefined ? undefined : rules.get(path)?.rules;
-    if (!unitRules?.lowComment.enabled) continue;
-    const criteria = Object.entries(answer.answers).filter(([, v]) => v === 1).map(([code]) => code);
-    const id = await raiseAlert(
-      tx,
-      {
+  const rules = await rulesForUnits(tx, hits.map((h) => h.unitId));
+  const candidates: AlertCandidate[] = hits
+    .filter((answer) => rules.get(answer.unitId)?.lowComment.enabled)
+    .map((answer) => {
+      const criteria = Object.entries(answer.answers)
+        .filter(([, v]) => v === 1)
+        .map(([code]) => code);
+      return {
         unitId: answer.unitId,
         rule: 'low_comment',
         dedupKey: `low_comment:${answer.id}`,
         title: `Ý kiến chấm 1 điểm kèm góp ý (${criteria.join(', ')})`,
         detail: { criterion: criteria[0], count: criteria.length, responseIds: [answer.id] },
         responseIds: [answer.id],
-      },
-      unitRules,
-      at,
-    );
-    if (id) opened++;
-  }
-  return opened;
+      };
+    });
+  return (await raiseAlerts(tx, candidates, (unitId) => rules.get(unitId)!, at)).length;
 }

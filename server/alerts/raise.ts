@@ -1,9 +1,9 @@
 import type { AlertDetail, AlertRuleKind, AlertRules } from '../../schema/alerts.js';
-import { recordAudit } from '../audit/record.js';
-import { openCase } from '../cases/index.js';
+import { recordAudit, recordAuditMany } from '../audit/record.js';
+import { openCases } from '../cases/index.js';
 import type { Db } from '../db/types.js';
 import { newId } from '../ids.js';
-import { recordEvent } from '../notifications/index.js';
+import { recordEvents } from '../notifications/index.js';
 
 export interface AlertCandidate {
   unitId: string;
@@ -22,40 +22,68 @@ export interface AlertCandidate {
  * transaction. Returns the new alert's id, or null when it was already open.
  */
 export async function raiseAlert(tx: Db, candidate: AlertCandidate, rules: AlertRules, at: Date): Promise<string | null> {
+  return (await raiseAlerts(tx, [candidate], () => rules, at))[0] ?? null;
+}
+
+/**
+ * raiseAlert for many candidates in a fixed number of statements (the intake's batch): returns the
+ * ids of the alerts opened, in candidate order; candidates still open are left out.
+ */
+export async function raiseAlerts(tx: Db, candidates: readonly AlertCandidate[], rulesOf: (unitId: string) => AlertRules, at: Date): Promise<string[]> {
+  if (candidates.length === 0) return [];
   const now = at.toISOString();
-  const id = newId();
-  const row = {
-    id,
-    unit_id: candidate.unitId,
-    rule: candidate.rule,
-    dedup_key: candidate.dedupKey,
-    title: candidate.title,
-    detail: JSON.stringify(candidate.detail),
+  const rows = candidates.map((c) => ({
+    id: newId(),
+    unit_id: c.unitId,
+    rule: c.rule,
+    dedup_key: c.dedupKey,
+    title: c.title,
+    detail: JSON.stringify(c.detail),
     opened_at: now,
     last_seen_at: now,
     closed_at: null,
-  };
-  const inserted = await tx
-    .insertInto('alerts')
-    .values(row)
-    .onConflict((oc) => oc.column('dedup_key').where('closed_at', 'is', null).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!inserted) {
-    await tx.updateTable('alerts').set({ last_seen_at: now }).where('dedup_key', '=', candidate.dedupKey).where('closed_at', 'is', null).execute();
-    return null;
+  }));
+  const inserted = new Set<string>();
+  for (let i = 0; i < rows.length; i += 200) {
+    const stored = await tx
+      .insertInto('alerts')
+      .values(rows.slice(i, i + 200))
+      .onConflict((oc) => oc.column('dedup_key').where('closed_at', 'is', null).doNothing())
+      .returning('id')
+      .execute();
+    for (const { id } of stored) inserted.add(id);
   }
-  await recordAudit(tx, { actor: { system: 'alerts' }, action: 'alert.open', entity: 'alert', entityId: id, unitId: candidate.unitId, after: { ...row, detail: candidate.detail }, at });
-  await recordEvent(tx, { type: 'alert.opened', subject: `alert:${id}`, data: { unitId: candidate.unitId, rule: candidate.rule, title: candidate.title, detail: candidate.detail } }, at);
-  if (rules.openCases) {
-    await openCase(
-      tx,
-      { unitId: candidate.unitId, source: 'alert', title: candidate.title, responseIds: candidate.responseIds ?? [], alertId: id, dueDays: rules.caseDueDays },
-      null,
-      at,
-    );
+  const stillOpen = rows.filter((r) => !inserted.has(r.id)).map((r) => r.dedup_key);
+  if (stillOpen.length > 0) {
+    await tx.updateTable('alerts').set({ last_seen_at: now }).where('dedup_key', 'in', stillOpen).where('closed_at', 'is', null).execute();
   }
-  return id;
+  const opened = candidates.flatMap((c, k) => (inserted.has(rows[k]!.id) ? [{ candidate: c, id: rows[k]!.id, row: rows[k]! }] : []));
+  if (opened.length === 0) return [];
+  await recordAuditMany(
+    tx,
+    opened.map(({ candidate, id, row }) => ({ actor: { system: 'alerts' }, action: 'alert.open', entity: 'alert', entityId: id, unitId: candidate.unitId, after: { ...row, detail: candidate.detail }, at })),
+  );
+  await recordEvents(
+    tx,
+    'alert.opened',
+    opened.map(({ candidate, id }) => ({ subject: `alert:${id}`, data: { unitId: candidate.unitId, rule: candidate.rule, title: candidate.title, detail: candidate.detail } })),
+    at,
+  );
+  const withCases = opened.filter(({ candidate }) => rulesOf(candidate.unitId).openCases);
+  await openCases(
+    tx,
+    withCases.map(({ candidate, id }) => ({
+      unitId: candidate.unitId,
+      source: 'alert' as const,
+      title: candidate.title,
+      responseIds: candidate.responseIds ?? [],
+      alertId: id,
+      dueDays: rulesOf(candidate.unitId).caseDueDays,
+    })),
+    null,
+    at,
+  );
+  return opened.map(({ id }) => id);
 }
 
 /** Closes the open alerts of these rules at these units whose condition no longer holds (keys not in `stillTrue`). */

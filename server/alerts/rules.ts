@@ -1,4 +1,5 @@
 import { AlertRules, DEFAULT_ALERT_RULES, type AlertRulesView } from '../../schema/alerts.js';
+import { sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/types.js';
 
 /** The settings key holding a unit subtree's alert rules (JSON of AlertRules). */
@@ -36,6 +37,30 @@ export async function rulesForPaths(db: Db, paths: readonly string[]): Promise<M
     out.set(path, { unitId: lineage[0]!, rules: found?.rules ?? DEFAULT_ALERT_RULES, setOn: found ? { id: owner!, name: found.name } : null });
   }
   return out;
+}
+
+/**
+ * The rules of each unit by id, in one statement (the intake's batch): the unit's path joined with
+ * the settings on it and its ancestors, the deepest winning.
+ */
+export async function rulesForUnits(db: Db, unitIds: readonly string[]): Promise<Map<string, AlertRules>> {
+  const ids = [...new Set(unitIds)];
+  const rows = await db
+    .selectFrom('units as u')
+    .leftJoin('settings as s', (join) => join.on('s.key', '=', ALERT_RULES_KEY).on(sql<SqlBool>`u.path like '%/' || s.unit_id || '/%'`))
+    .leftJoin('units as owner', 'owner.id', 's.unit_id')
+    .select(['u.id', 's.value', 'owner.path as owner_path'])
+    .where('u.id', 'in', ids)
+    .execute();
+  const best = new Map<string, { rules: AlertRules; depth: number }>();
+  for (const row of rows) {
+    const parsed = row.value === null ? null : AlertRules.safeParse(JSON.parse(row.value));
+    const depth = row.owner_path?.length ?? -1;
+    const current = best.get(row.id);
+    if (parsed?.success && (!current || depth > current.depth)) best.set(row.id, { rules: parsed.data, depth });
+    else if (!current) best.set(row.id, { rules: DEFAULT_ALERT_RULES, depth: -1 });
+  }
+  return new Map([...best].map(([id, b]) => [id, b.rules]));
 }
 
 export async function rulesForPath(db: Db, path: string): Promise<AlertRulesView> {

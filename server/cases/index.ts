@@ -1,8 +1,9 @@
 import type { Actor } from '../auth/actor.js';
 import type { CaseStatus, Db } from '../db/types.js';
-import { recordAudit } from '../audit/record.js';
+import { sql, type SqlBool } from 'kysely';
+import { recordAuditMany } from '../audit/record.js';
 import { newId } from '../ids.js';
-import { recordEvent } from '../notifications/index.js';
+import { recordEvents } from '../notifications/index.js';
 import { addDays, vnLocalParts } from '../time.js';
 
 /**
@@ -30,19 +31,30 @@ export const DEFAULT_CASE_DUE_DAYS = 7;
 
 /**
  * Opens a case in status 'new', assigned to the supervisor of the unit (the nearest unit up the tree
- * with an active centre supervisor), with the answers linked and an audit entry. Call it inside the
- * caller's write transaction, and reported as 'case.updated'. `actor` null: opened by the platform (an alert, a call-back request).
+ * with an active centre supervisor), with the answers linked and an audit entry, reported as
+ * 'case.updated'. Call it inside the caller's write transaction. `actor` null: opened by the platform
+ * (an alert, a call-back request).
  */
 export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null, at: Date): Promise<string> {
-  const id = newId();
-  const row = {
-    id,
+  return (await openCases(tx, [input], actor, at))[0]!;
+}
+
+/**
+ * openCase for many at once (the intake's batch): a fixed number of statements whatever the count,
+ * so raising alerts in the batch stays cheap. Returns the ids in input order.
+ */
+export async function openCases(tx: Db, inputs: readonly OpenCaseInput[], actor: Actor | null, at: Date): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const assignees = await defaultAssignees(tx, inputs.map((i) => i.unitId));
+  const today = vnLocalParts(at).day;
+  const rows = inputs.map((input) => ({
+    id: newId(),
     unit_id: input.unitId,
     source: input.source,
     title: input.title.slice(0, 300),
     status: 'new' as CaseStatus,
-    assignee_user_id: await defaultAssignee(tx, input.unitId),
-    due_day: addDays(vnLocalParts(at).day, input.dueDays ?? DEFAULT_CASE_DUE_DAYS),
+    assignee_user_id: assignees.get(input.unitId) ?? null,
+    due_day: addDays(today, input.dueDays ?? DEFAULT_CASE_DUE_DAYS),
     resolution: null,
     alert_id: input.alertId ?? null,
     callback_id: input.callbackId ?? null,
@@ -50,26 +62,32 @@ export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null
     opened_by: actor ? actor.username : `system:${input.source}`,
     updated_at: at.toISOString(),
     closed_at: null,
-  };
-  await tx.insertInto('cases').values(row).execute();
-  const responseIds = [...new Set(input.responseIds)];
-  for (let i = 0; i < responseIds.length; i += 400) {
-    await tx
-      .insertInto('case_responses')
-      .values(responseIds.slice(i, i + 400).map((response_id) => ({ case_id: id, response_id })))
-      .execute();
-  }
-  await recordAudit(tx, {
-    actor: actor ?? { system: `${input.source}` },
-    action: 'case.open',
-    entity: 'case',
-    entityId: id,
-    unitId: input.unitId,
-    after: { ...row, responseIds },
+  }));
+  const links = rows.flatMap((row, k) => [...new Set(inputs[k]!.responseIds)].map((response_id) => ({ case_id: row.id, response_id })));
+  for (let i = 0; i < rows.length; i += 200) await tx.insertInto('cases').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < links.length; i += 400) await tx.insertInto('case_responses').values(links.slice(i, i + 400)).execute();
+  await recordAuditMany(
+    tx,
+    rows.map((row, k) => ({
+      actor: actor ?? { system: inputs[k]!.source },
+      action: 'case.open',
+      entity: 'case',
+      entityId: row.id,
+      unitId: row.unit_id,
+      after: { ...row, responseIds: [...new Set(inputs[k]!.responseIds)] },
+      at,
+    })),
+  );
+  await recordEvents(
+    tx,
+    'case.updated',
+    rows.map((row) => ({
+      subject: `case:${row.id}`,
+      data: { caseId: row.id, unitId: row.unit_id, source: row.source, status: row.status, assigneeId: row.assignee_user_id, dueDay: row.due_day },
+    })),
     at,
-  });
-  await recordEvent(tx, { type: 'case.updated', subject: `case:${id}`, data: { caseId: id, unitId: input.unitId, source: input.source, status: row.status, assigneeId: row.assignee_user_id, dueDay: row.due_day } }, at);
-  return id;
+  );
+  return rows.map((row) => row.id);
 }
 
 /** The user a case is assigned to, or null (no such case, or unassigned). */
@@ -88,24 +106,32 @@ export async function isCaseAssignee(db: Db, caseId: string, userId: string): Pr
  * one; null when there is none (a provincial officer assigns the case by hand).
  */
 export async function defaultAssignee(db: Db, unitId: string): Promise<string | null> {
-  const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
-  if (!unit) return null;
-  const chain = unit.path.split('/').filter(Boolean).reverse();
+  return (await defaultAssignees(db, [unitId])).get(unitId) ?? null;
+}
+
+/** defaultAssignee for many units in one statement (units without one are absent). */
+export async function defaultAssignees(db: Db, unitIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(unitIds)];
   const rows = await db
-    .selectFrom('role_grants')
+    .selectFrom('units as u')
+    .innerJoin('role_grants', (join) => join.on(sql<SqlBool>`u.path like '%/' || role_grants.unit_id || '/%'`))
     .innerJoin('users', 'users.id', 'role_grants.user_id')
-    .select(['role_grants.user_id', 'role_grants.unit_id'])
+    .innerJoin('units as g', 'g.id', 'role_grants.unit_id')
+    .select(['u.id as unit_id', 'role_grants.user_id', 'g.path as grant_path'])
+    .where('u.id', 'in', ids)
     .where('role_grants.role', '=', 'centre_supervisor')
-    .where('role_grants.unit_id', 'in', chain)
     .where('users.active', '=', 1)
     .orderBy('role_grants.created_at')
     .orderBy('role_grants.id')
     .execute();
-  for (const unitOnPath of chain) {
-    const grant = rows.find((r) => r.unit_id === unitOnPath);
-    if (grant) return grant.user_id;
+  const out = new Map<string, { userId: string; depth: number }>();
+  for (const row of rows) {
+    // The deepest grant on the unit's path wins; among equals, the oldest (rows come oldest first).
+    const depth = row.grant_path.length;
+    const best = out.get(row.unit_id);
+    if (!best || depth > best.depth) out.set(row.unit_id, { userId: row.user_id, depth });
   }
-  return null;
+  return new Map([...out].map(([unitId, best]) => [unitId, best.userId]));
 }
 
 /**
