@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WEBHOOK_HEADERS, type WebhookDeliveryList, type WebhookSubscriptionCreated, type WebhookSubscriptionList } from '../../schema/notifications.js';
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_HEADERS, WebhookEventBody, type WebhookDeliveryList, type WebhookSubscriptionCreated, type WebhookSubscriptionList } from '../../schema/notifications.js';
 import { silentLogger } from '../log.js';
 import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js';
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { startReceiver, type Receiver } from '../testing/webhook-receiver.js';
 import { type Timers } from '../durability/scheduler.js';
+import { openApiDocument } from '../openapi/document.js';
 import { recordEvent, startDeliveryWorker, type DeliveryWorker } from './index.js';
 
 /** Timers that never fire: the test drives the worker with runNow(). */
@@ -133,5 +134,15 @@ describe('webhooks', () => {
     const statuses = await t.db.kysely.selectFrom('webhook_outbox').select('status').execute();
     expect(statuses).toEqual([{ status: 'cancelled' }]);
     expect((await t.app.request(`/api/admin/webhooks/${created.subscription.id}`, { method: 'DELETE', headers: asSession(admin) })).status).toBe(404);
+  });
+
+  it('the OpenAPI document describes each event with the headers the worker sends and a body example of the schema', async () => {
+    const doc = (await openApiDocument('https://sipas.example.gov.vn')) as { webhooks: Record<string, { post: { parameters: { name: string }[]; requestBody: { content: { 'application/json': { examples: Record<string, { value: unknown }> } } } } }> };
+    expect(Object.keys(doc.webhooks)).toEqual([...WEBHOOK_EVENT_TYPES]);
+    for (const type of WEBHOOK_EVENT_TYPES) {
+      const { parameters, requestBody } = doc.webhooks[type]!.post;
+      expect(parameters.map((p) => p.name)).toEqual(Object.values(WEBHOOK_HEADERS));
+      for (const { value } of Object.values(requestBody.content['application/json'].examples)) expect(WebhookEventBody.parse(value).type).toBe(type);
+    }
   });
 });
