@@ -9,6 +9,7 @@ import { QUAY_V1 } from '../instruments/catalogue.js';
 import { qrPng, qrSvg, surveyUrl } from '../qr/qr.js';
 import { DEMO_INVITATION_TOKEN, DEMO_SURVEY_CODE, DEMO_SURVEY_POINT_UNIT_CODE } from '../seed/demo-data.js';
 import { adminSecuritySchemes, SURVEY_POINT_TAG, surveyPointPaths, surveyPointSchemas } from './survey-points.js';
+import { ALERT_CASE_TAG, alertCasePaths, alertCaseSchemas } from './alerts-cases.js';
 import { WEBHOOK_TAG, webhookDocs } from './webhooks.js';
 
 type Json = { [key: string]: unknown };
@@ -183,6 +184,7 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
       { name: 'invitations', description: 'Single-use survey links per dossier, and the dossier facts the indicators need (API key)' },
       { name: 'survey', description: 'What the citizen survey page calls (public)' },
       SURVEY_POINT_TAG,
+      ALERT_CASE_TAG,
       WEBHOOK_TAG,
     ],
     paths: {
@@ -391,6 +393,7 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
         },
       },
       ...surveyPointPaths(publicBaseUrl, errorResponse),
+      ...alertCasePaths(errorResponse),
     },
     webhooks: webhookDocs(schemaOf).webhooks,
     components: {
@@ -416,6 +419,7 @@ export async function openApiDocument(publicBaseUrl: string, options: { sessionC
         CallbackContactResult: schemaOf(CallbackContactResult, 'output'),
         ErrorBody: schemaOf(ErrorBody, 'output'),
         ...surveyPointSchemas(schemaOf),
+        ...alertCaseSchemas(schemaOf),
         ...webhookDocs(schemaOf).schemas,
       },
     },

@@ -1,3 +1,4 @@
+import { AlertList, CaseDetail, CaseList, CaseUpdate } from '../../schema/alerts.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -42,6 +43,10 @@ const ZOD_BY_COMPONENT = {
   SurveyPointView,
   SurveyPointCreate: CreateSurveyPointInput,
   SurveyPointUpdate: UpdateSurveyPointInput,
+  AlertList,
+  CaseList,
+  CaseDetail,
+  CaseUpdate,
 } as const;
 
 function componentName(ref: string): keyof typeof ZOD_BY_COMPONENT {
@@ -92,6 +97,9 @@ describe('GET /api/openapi.json', () => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     expect(Object.keys(doc.paths as Json).sort()).toEqual([
+      '/api/admin/alerts',
+      '/api/admin/cases',
+      '/api/admin/cases/{id}',
       '/api/admin/survey-points',
       '/api/admin/survey-points/posters',
       '/api/admin/survey-points/{id}',
