@@ -57,6 +57,40 @@ export function nextLocalTime(after: Date, localHour: number): Date {
   return candidate.getTime() > after.getTime() ? candidate : at(addDays(today, 1));
 }
 
+/** A daily timer: `nextAt` is when it fires next (null once cancelled). */
+export interface DailyTimer {
+  readonly nextAt: Date | null;
+  cancel(): void;
+}
+
+/** Calls `run` every day at `localHour`:00 Vietnam time, on injected timers so tests drive it with their clock. */
+export function everyDayAt(options: { clock: Clock; timers: Timers; localHour: number; run(): void }): DailyTimer {
+  let handle: unknown;
+  let nextAt: Date | null = null;
+  const arm = (after: Date) => {
+    const due = nextLocalTime(after, options.localHour);
+    nextAt = due;
+    handle = options.timers.set(
+      () => {
+        // Counted from the due time too, so a timer firing a little early cannot run twice.
+        arm(new Date(Math.max(options.clock.now().getTime(), due.getTime())));
+        options.run();
+      },
+      Math.max(0, due.getTime() - options.clock.now().getTime()),
+    );
+  };
+  arm(options.clock.now());
+  return {
+    get nextAt() {
+      return nextAt;
+    },
+    cancel: () => {
+      options.timers.clear(handle);
+      nextAt = null;
+    },
+  };
+}
+
 export interface BackupScheduleOptions {
   db: AppDatabase;
   backupDir: string;
@@ -93,9 +127,6 @@ export interface BackupSchedule {
 /** A daily online backup into BACKUP_DIR with retention of BACKUP_KEEP files. */
 export function startBackupSchedule(options: BackupScheduleOptions): BackupSchedule {
   const timers = options.timers ?? realTimers;
-  const localHour = options.localHour ?? 2;
-  let handle: unknown;
-  let nextAt: Date | null = null;
   let lastRun: BackupRun | null = null;
   let running: Promise<unknown> = Promise.resolve();
 
@@ -119,23 +150,16 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
     return run;
   };
 
-  const arm = (after: Date) => {
-    const due = nextLocalTime(after, localHour);
-    nextAt = due;
-    handle = timers.set(
-      () => {
-        // Counted from the due time too, so a timer firing a little early cannot run twice.
-        arm(new Date(Math.max(options.clock.now().getTime(), due.getTime())));
-        runNow().catch((err: unknown) => options.logger.error('backup_failed', { message: (err as Error).message }));
-      },
-      Math.max(0, due.getTime() - options.clock.now().getTime()),
-    );
-  };
-  arm(options.clock.now());
+  const daily = everyDayAt({
+    clock: options.clock,
+    timers,
+    localHour: options.localHour ?? 2,
+    run: () => void runNow().catch((err: unknown) => options.logger.error('backup_failed', { message: (err as Error).message })),
+  });
 
   return {
     get nextAt() {
-      return nextAt;
+      return daily.nextAt;
     },
     get lastRun() {
       return lastRun;
@@ -147,8 +171,7 @@ export function startBackupSchedule(options: BackupScheduleOptions): BackupSched
     runNow,
     idle: () => running.then(() => undefined),
     stop: async () => {
-      timers.clear(handle);
-      nextAt = null;
+      daily.cancel();
       await running;
     },
   };

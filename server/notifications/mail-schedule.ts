@@ -1,7 +1,7 @@
 import { ExportQuery } from '../../schema/exports.js';
 import type { Db } from '../db/types.js';
 import type { Deps } from '../deps.js';
-import { nextLocalTime, realTimers, type Timers } from '../durability/scheduler.js';
+import { everyDayAt, realTimers, type Timers } from '../durability/scheduler.js';
 import { runExport } from '../exports/run.js';
 import type { ExportCaller } from '../exports/scope.js';
 import { AppError } from '../http.js';
@@ -136,9 +136,6 @@ export interface MailSchedule {
  */
 export function startMailSchedule(options: { deps: Deps; mailer: Mailer; openAlertsOf?: OpenAlertsOf; timers?: Timers; localHour?: number }): MailSchedule {
   const { deps, mailer } = options;
-  const timers = options.timers ?? realTimers;
-  let handle: unknown;
-  let nextAt: Date | null = null;
   let running: Promise<unknown> = Promise.resolve();
 
   const runNow = () => {
@@ -152,28 +149,21 @@ export function startMailSchedule(options: { deps: Deps; mailer: Mailer; openAle
     return run;
   };
 
-  const arm = (after: Date) => {
-    const due = nextLocalTime(after, options.localHour ?? 7);
-    nextAt = due;
-    handle = timers.set(
-      () => {
-        arm(new Date(Math.max(deps.clock.now().getTime(), due.getTime())));
-        // The SMTP URL may hold a password: only the error's message is logged, never the configuration.
-        runNow().catch((err: unknown) => deps.logger.error('mail_failed', { message: (err as Error).message }));
-      },
-      Math.max(0, due.getTime() - deps.clock.now().getTime()),
-    );
-  };
-  arm(deps.clock.now());
+  const daily = everyDayAt({
+    clock: deps.clock,
+    timers: options.timers ?? realTimers,
+    localHour: options.localHour ?? 7,
+    // The SMTP URL may hold a password: only the error's message is logged, never the configuration.
+    run: () => void runNow().catch((err: unknown) => deps.logger.error('mail_failed', { message: (err as Error).message })),
+  });
 
   return {
     get nextAt() {
-      return nextAt;
+      return daily.nextAt;
     },
     runNow,
     stop: async () => {
-      timers.clear(handle);
-      nextAt = null;
+      daily.cancel();
       await running.catch(() => undefined);
       mailer.close();
     },
