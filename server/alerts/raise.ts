@@ -1,5 +1,5 @@
 import type { AlertDetail, AlertRuleKind, AlertRules } from '../../schema/alerts.js';
-import { recordAudit, recordAuditMany } from '../audit/record.js';
+import { recordAudit, type AuditInput } from '../audit/record.js';
 import { openCases } from '../cases/index.js';
 import type { Db } from '../db/types.js';
 import { newId } from '../ids.js';
@@ -59,16 +59,14 @@ export async function raiseAlerts(tx: Db, candidates: readonly AlertCandidate[],
   }
   const opened = candidates.flatMap((c, k) => (inserted.has(rows[k]!.id) ? [{ candidate: c, id: rows[k]!.id, row: rows[k]! }] : []));
   if (opened.length === 0) return [];
-  await recordAuditMany(
-    tx,
-    opened.map(({ candidate, id, row }) => ({ actor: { system: 'alerts' }, action: 'alert.open', entity: 'alert', entityId: id, unitId: candidate.unitId, after: { ...row, detail: candidate.detail }, at })),
-  );
   await recordEvents(
     tx,
     'alert.opened',
     opened.map(({ candidate, id }) => ({ subject: `alert:${id}`, data: { unitId: candidate.unitId, rule: candidate.rule, title: candidate.title, detail: candidate.detail } })),
     at,
   );
+  // The alerts' entries go with the cases' in one statement: the batch's write stays short.
+  const audits: AuditInput[] = opened.map(({ candidate, id, row }) => ({ actor: { system: 'alerts' }, action: 'alert.open', entity: 'alert', entityId: id, unitId: candidate.unitId, after: { ...row, detail: candidate.detail }, at }));
   const withCases = opened.filter(({ candidate }) => rulesOf(candidate.unitId).openCases);
   await openCases(
     tx,
@@ -82,6 +80,7 @@ export async function raiseAlerts(tx: Db, candidates: readonly AlertCandidate[],
     })),
     null,
     at,
+    audits,
   );
   return opened.map(({ id }) => id);
 }

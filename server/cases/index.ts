@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { CaseStatus, Db } from '../db/types.js';
 import { sql, type SqlBool } from 'kysely';
-import { recordAuditMany } from '../audit/record.js';
+import { recordAuditMany, type AuditInput } from '../audit/record.js';
 import { newId } from '../ids.js';
 import { recordEvents } from '../notifications/index.js';
 import { addDays, vnLocalParts } from '../time.js';
@@ -41,10 +41,14 @@ export async function openCase(tx: Db, input: OpenCaseInput, actor: Actor | null
 
 /**
  * openCase for many at once (the intake's batch): a fixed number of statements whatever the count,
- * so raising alerts in the batch stays cheap. Returns the ids in input order.
+ * so raising alerts in the batch stays cheap. `alsoAudit`: the caller's own entries of the same
+ * change (the alerts behind the cases), written in the same statement. Returns the ids in input order.
  */
-export async function openCases(tx: Db, inputs: readonly OpenCaseInput[], actor: Actor | null, at: Date): Promise<string[]> {
-  if (inputs.length === 0) return [];
+export async function openCases(tx: Db, inputs: readonly OpenCaseInput[], actor: Actor | null, at: Date, alsoAudit: readonly AuditInput[] = []): Promise<string[]> {
+  if (inputs.length === 0) {
+    await recordAuditMany(tx, alsoAudit);
+    return [];
+  }
   const assignees = await defaultAssignees(tx, inputs.map((i) => i.unitId));
   const today = vnLocalParts(at).day;
   const rows = inputs.map((input) => ({
@@ -66,9 +70,9 @@ export async function openCases(tx: Db, inputs: readonly OpenCaseInput[], actor:
   const links = rows.flatMap((row, k) => [...new Set(inputs[k]!.responseIds)].map((response_id) => ({ case_id: row.id, response_id })));
   for (let i = 0; i < rows.length; i += 200) await tx.insertInto('cases').values(rows.slice(i, i + 200)).execute();
   for (let i = 0; i < links.length; i += 400) await tx.insertInto('case_responses').values(links.slice(i, i + 400)).execute();
-  await recordAuditMany(
-    tx,
-    rows.map((row, k) => ({
+  await recordAuditMany(tx, [
+    ...alsoAudit,
+    ...rows.map((row, k) => ({
       actor: actor ?? { system: inputs[k]!.source },
       action: 'case.open',
       entity: 'case',
@@ -77,7 +81,7 @@ export async function openCases(tx: Db, inputs: readonly OpenCaseInput[], actor:
       after: { ...row, responseIds: [...new Set(inputs[k]!.responseIds)] },
       at,
     })),
-  );
+  ]);
   await recordEvents(
     tx,
     'case.updated',
