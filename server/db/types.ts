@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { SuspectReason } from '../../schema/review.js';
+import type { AlertRuleKind, CaseStatus } from '../../schema/alerts-model.js';
 
 /**
  * The hand-written database interface. Ids are short random text; timestamps are ISO-8601 UTC text;
@@ -418,9 +419,7 @@ export interface AlertTable {
   closed_at: string | null;
 }
 
-export type AlertRuleKind = 'low_score' | 'drop' | 'low_comment' | 'silent_point' | 'suspect_burst';
-
-export type CaseStatus = 'new' | 'in_progress' | 'resolved' | 'dismissed';
+export type { AlertRuleKind, CaseStatus };
 
 /** A follow-up case (server/cases/). */
 export interface CaseTable {
