@@ -1,8 +1,7 @@
 import type { AlertRuleKind, AlertRules } from '../../schema/alerts.js';
 import { DashboardFilter, WeakQuery, type WeakItem } from '../../schema/dashboard.js';
 import type { Actor } from '../auth/actor.js';
-import { dashboardOverview } from '../dashboard/overview.js';
-import { weakCriteria } from '../dashboard/weak.js';
+import { dashboardOverview, weakCriteria } from '../dashboard/index.js';
 import type { Deps } from '../deps.js';
 import { addDays, vnLocalParts } from '../time.js';
 import { closeAlertsNotSeen, raiseAlert, type AlertCandidate } from './raise.js';

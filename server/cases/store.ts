@@ -22,7 +22,7 @@ import { AppError } from '../http.js';
 import { newId } from '../ids.js';
 import { recordEvent } from '../notifications/index.js';
 import { vnLocalParts } from '../time.js';
-import { openCase } from './index.js';
+import { openCase } from './open.js';
 
 /** Reading cases goes with the dashboards; acting on them with the survey work of the unit. */
 const READ = 'dashboard.read';
