@@ -5,7 +5,7 @@ import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { silentLogger } from '../log.js';
-import { sweepAlerts } from './index.js';
+import { startAlertSchedule, sweepAlerts } from './index.js';
 import { workingDaysSince } from './sweep.js';
 
 let t: TestContext;
@@ -95,6 +95,17 @@ describe('the scheduled rules', () => {
     expect(sweep.closed).toBe(1);
     expect((await get<AlertList>(supervisor, '/api/admin/alerts')).total).toBe(0);
     expect((await get<AlertList>(supervisor, '/api/admin/alerts?state=closed')).total).toBe(1);
+  });
+
+  it('run on the server timer, the first sweep a minute after start', async () => {
+    t.clock.set('2026-11-23T03:00:00Z');
+    const pending: { fn: () => void; ms: number }[] = [];
+    const schedule = startAlertSchedule(deps(), { set: (fn, ms) => pending.push({ fn, ms }), clear: () => {} });
+    expect(pending.map((p) => p.ms)).toEqual([60_000]);
+    pending[0]!.fn();
+    await schedule.stop();
+    expect(pending.map((p) => p.ms)).toEqual([60_000, 3_600_000]);
+    expect(await t.db.kysely.selectFrom('alerts').select('rule').execute()).toEqual([{ rule: 'silent_point' }]);
   });
 
   it('raise a burst of answers flagged suspect', async () => {
