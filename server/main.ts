@@ -1,6 +1,6 @@
 import { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
-import { startAlertSchedule } from './alerts/index.js';
+import { openAlertsOf, startAlertSchedule } from './alerts/index.js';
 import { createApp } from './app.js';
 import { startContactRetention, type ContactRetention } from './callbacks/index.js';
 import { systemClock, type Clock } from './clock.js';
@@ -105,7 +105,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     timers: options.notificationTimers,
   });
   const mailer = createMailer(config);
-  const mail = mailer && startMailSchedule({ deps: { db: database, config, clock, logger }, mailer, timers: options.notificationTimers });
+  const mail = mailer && startMailSchedule({ deps: { db: database, config, clock, logger }, mailer, openAlertsOf, timers: options.notificationTimers });
   const alerts = startAlertSchedule({ db: database, config, clock, logger }, options.alertTimers);
   const readiness = createReadiness({ db: database, backups, holdUntilStarted: options.holdReadiness ?? false });
   const app = createApp({ db: database, config, clock, logger, intake, readiness, metrics });

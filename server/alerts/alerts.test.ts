@@ -5,7 +5,7 @@ import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { silentLogger } from '../log.js';
-import { startAlertSchedule, sweepAlerts } from './index.js';
+import { openAlertsOf, startAlertSchedule, sweepAlerts } from './index.js';
 import { workingDaysSince } from './sweep.js';
 
 let t: TestContext;
@@ -67,6 +67,12 @@ describe('rule (c): an answer of 1 with a comment, in the intake batch', () => {
     expect(detail.answers.map((a) => a.comment)).toEqual(['Cán bộ quát tháo người dân']);
     const audit = await t.db.kysely.selectFrom('audit_log').select('action').where('action', 'in', ['alert.open', 'case.open']).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['alert.open', 'case.open']);
+    // The supervisors' e-mail digest lists it, from the province down, and nothing elsewhere.
+    const digest = [{ title: alerts.items[0]!.title, unitName: expect.any(String), openedAt: '2026-11-18T03:00:00.000Z' }];
+    expect(await openAlertsOf(t.db.kysely, site.provinceId)).toEqual(digest);
+    expect(await openAlertsOf(t.db.kysely, site.centreId)).toEqual(digest);
+    const elsewhere = await aSite(t.db, t.clock, { provinceCode: '97', communeCode: '97001' });
+    expect(await openAlertsOf(t.db.kysely, elsewhere.centreId)).toEqual([]);
   });
 
   it('is off when the province turns the rule off for the subtree', async () => {

@@ -4,3 +4,4 @@ export { ALERT_RULES_KEY, rulesForPath, rulesForPaths, setRules } from './rules.
 export { startAlertSchedule, type AlertSchedule } from './schedule.js';
 export { sweepAlerts, type SweepResult } from './sweep.js';
 export { alertRoutes } from './routes.js';
+export { openAlertsOf } from './list.js';

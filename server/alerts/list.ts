@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope, unitScopeCondition } from '../auth/scope.js';
 import { recordAudit } from '../audit/record.js';
 import { likePrefix } from '../db/like.js';
+import type { Db } from '../db/types.js';
 import type { Deps } from '../deps.js';
 import { alertOf } from '../cases/index.js';
 import { rulesForPath, setRules } from './rules.js';
@@ -50,4 +51,18 @@ export async function updateAlertRules(deps: Deps, actor: Actor, unitId: string,
     return unit.path;
   });
   return rulesForPath(deps.db.kysely, path);
+}
+
+/** The open alerts of a unit's subtree, oldest first, for the supervisors' daily e-mail digest. */
+export async function openAlertsOf(db: Db, unitId: string): Promise<{ title: string; unitName: string; openedAt: string }[]> {
+  const unit = await db.selectFrom('units').select('path').where('id', '=', unitId).executeTakeFirst();
+  if (!unit) return [];
+  return db
+    .selectFrom('alerts')
+    .innerJoin('units', 'units.id', 'alerts.unit_id')
+    .select(['alerts.title', 'units.name as unitName', 'alerts.opened_at as openedAt'])
+    .where('alerts.closed_at', 'is', null)
+    .where(sql<SqlBool>`units.path like ${likePrefix(unit.path)} escape '\\'`)
+    .orderBy('alerts.opened_at')
+    .execute();
 }
