@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { systemClock } from '../server/clock.js';
 import { silentLogger } from '../server/log.js';
-import { BENCH_CONTROL_UNCHAINED, openDatabase } from '../server/main.js';
+import { BENCH_CONTROL_NO_ALERTS, BENCH_CONTROL_UNCHAINED, openDatabase } from '../server/main.js';
 import { seedDemo } from '../server/seed/index.js';
 import { freePort } from '../server/testing/ports.js';
 import { tempDir, testConfig } from '../server/testing/harness.js';
@@ -14,7 +14,6 @@ import { fail, parseArgs } from './cli.js';
 import { benchDashboard } from './bench/dashboard.js';
 import { benchRawExport } from './bench/raw-export.js';
 import { benchExportUnderLoad } from './bench/export-under-load.js';
-import { benchAlertCost } from './bench/alerts.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
@@ -104,14 +103,20 @@ async function benchFrameworkOverhead() {
   report('trivial_route_hono', honoResult.requests.average, 'req/s', bareResult.requests.average);
 }
 
-const score = () => 1 + Math.floor(Math.random() * 5);
+const uniformScore = () => 1 + Math.floor(Math.random() * 5);
+
+/** Mostly 4s and 5s, a 1 about 3% of the time: the shape of real answers, so alert rules fire as often as they would. */
+function realisticScore(): number {
+  const r = Math.random();
+  return r < 0.03 ? 1 : r < 0.08 ? 2 : r < 0.2 ? 3 : r < 0.55 ? 4 : 5;
+}
 
 /**
  * One citizen's submission as the survey page sends it: answers vary, and each comes from its own
  * phone (its own device marker, user agent and address), so abuse checks and rollups do their real work.
  * The id is made as the page makes it (time-ordered); the baseline stores the same bodies.
  */
-function submissionBody(code: string): string {
+function submissionBody(code: string, score: () => number): string {
   return JSON.stringify({
     id: timeOrderedUuid(Date.now()),
     code,
@@ -130,7 +135,7 @@ const byte = () => Math.floor(Math.random() * 256);
  * Each phone on its own network address too, in the benchmarking range 198.18.0.0/15, handed to the
  * app as the X-Forwarded-For of a trusted proxy (the load all comes from 127.0.0.1).
  */
-function citizenRequest(code: string) {
+function citizenRequest(code: string, score: () => number = uniformScore) {
   return (req: autocannon.Request) => ({
     ...req,
     headers: {
@@ -138,8 +143,24 @@ function citizenRequest(code: string) {
       'user-agent': `Mozilla/5.0 (Linux; Android 10; SM-A${Math.floor(Math.random() * 1e6)})`,
       'x-forwarded-for': `198.${18 + Math.floor(Math.random() * 2)}.${byte()}.${byte()}`,
     },
-    body: submissionBody(code),
+    body: submissionBody(code, score),
   });
+}
+
+/**
+ * A process's user + system CPU so far, in microseconds: fields 14 and 15 of /proc/<pid>/stat, in
+ * clock ticks of 10 ms (Linux's USER_HZ is 100 on every architecture Node runs on).
+ */
+function cpuMicrosOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+interface AppRun {
+  result: autocannon.Result;
+  /** The app process's CPU while under load, per acknowledged submission. */
+  cpuPerSubmissionUs: number;
+  alertsRaised: number;
 }
 
 /**
@@ -147,7 +168,7 @@ function citizenRequest(code: string) {
  * engine; every acknowledged submission must be stored, and none flagged suspect: a run that flagged
  * them all would time a cheaper path.
  */
-async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?: string }): Promise<autocannon.Result> {
+async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?: string }, score: () => number = uniformScore): Promise<AppRun> {
   const port = await freePort();
   const config = testConfig(dir, { ...env, PORT: String(port) });
   const db = await openDatabase(config);
@@ -155,12 +176,14 @@ async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?:
   await db.close();
   const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false', TRUST_PROXY: 'true' });
   await waitHealthy(`http://127.0.0.1:${port}`);
+  const cpuBefore = cpuMicrosOf(app.pid!);
   const result = await load({
     url: `http://127.0.0.1:${port}/api/responses`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: citizenRequest(demo.surveyCode) }],
+    requests: [{ setupRequest: citizenRequest(demo.surveyCode, score) }],
   });
+  const cpuUsed = cpuMicrosOf(app.pid!) - cpuBefore;
   await stopChild(app);
   if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from the app${env.DATABASE_URL ? ' on PostgreSQL' : ''}`);
   const stored = await openDatabase(config);
@@ -168,15 +191,16 @@ async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?:
     .selectFrom('responses')
     .select((eb) => [eb.fn.countAll<number>().as('all'), eb.fn.sum<number>('suspect').as('suspect')])
     .executeTakeFirstOrThrow();
+  const alerts = await stored.kysely.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   await stored.close();
   if (Number(counts.all) < result['2xx'] || Number(counts.suspect) > 0) {
     throw new Error(`${result['2xx']} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
   }
-  return result;
+  return { result, cpuPerSubmissionUs: cpuUsed / result['2xx'], alertsRaised: Number(alerts.n) };
 }
 
 /** The app on PostgreSQL (a database of its own on `server`, or on a throwaway server), after the SQLite run. */
-async function loadAppOnPostgres(dir: string, server: string | true): Promise<autocannon.Result> {
+async function loadAppOnPostgres(dir: string, server: string | true): Promise<AppRun> {
   if (server === true) {
     const throwaway = await startTestPostgres();
     try {
@@ -211,18 +235,18 @@ async function benchSubmissions(postgres: string | true | undefined) {
     await stopChild(baseline);
     if (baselineResult.non2xx > 0) throw new Error(`${baselineResult.non2xx} non-2xx answers from the baseline`);
     // An empty DATABASE_URL is no value: SQLite, whatever this shell exports.
-    const appResult = await loadApp(path.join(dir, 'app'), { DATABASE_URL: '' });
+    const appResult = (await loadApp(path.join(dir, 'app'), { DATABASE_URL: '' })).result;
     // What the answer chain costs the intake: the same app with answers stored outside it, runs
     // alternating with the chained ones (chained, unchained, chained, unchained), so drift on a
     // shared machine falls on both sides.
     const chained = [appResult];
     const unchained: autocannon.Result[] = [];
     for (let round = 0; round < 2; round++) {
-      unchained.push(await loadApp(path.join(dir, `app-unchained-${round}`), { DATABASE_URL: '', BENCH_CONTROL: BENCH_CONTROL_UNCHAINED }));
-      if (round === 0) chained.push(await loadApp(path.join(dir, 'app-chained-1'), { DATABASE_URL: '' }));
+      unchained.push((await loadApp(path.join(dir, `app-unchained-${round}`), { DATABASE_URL: '', BENCH_CONTROL: BENCH_CONTROL_UNCHAINED })).result);
+      if (round === 0) chained.push((await loadApp(path.join(dir, 'app-chained-1'), { DATABASE_URL: '' })).result);
     }
     const mean = (runs: autocannon.Result[], pick: (r: autocannon.Result) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
-    const pgResult = postgres === undefined ? undefined : await loadAppOnPostgres(dir, postgres);
+    const pgResult = postgres === undefined ? undefined : (await loadAppOnPostgres(dir, postgres)).result;
     report('submit_raw_insert_baseline', baselineResult.requests.average, 'req/s');
     report('submit_app_group_commit', appResult.requests.average, 'req/s', baselineResult.requests.average);
     report('submit_raw_insert_baseline_p99', baselineResult.latency.p99, 'ms');
@@ -240,14 +264,30 @@ async function benchSubmissions(postgres: string | true | undefined) {
 }
 
 /**
- * What the alert rules cost the intake: CPU per submission of the batch write with the rules and
- * without them (the control), in the same run. `--alert-cost` times only this.
+ * What the alert rules cost the intake: the app process's CPU per submission under load with the
+ * rules and without them (the control run), in alternating runs (with, without, with, without) so
+ * drift falls on both sides. Answers have the shape of real ones (a 1 about 3% of the time, a
+ * comment 30%), so the in-batch rule raises alerts and opens cases as often as it would in an office.
+ * `--alert-cost` times only this.
  */
 async function benchAlertRules() {
-  const r = await benchAlertCost();
-  if (!asJson) process.stdout.write(`alert rules: ${r.submissions} submissions with the rules, ${r.raised} alerts raised (an answer of 1 with a comment)\n`);
-  report('submit_cpu_without_alert_rules', r.withoutRulesUs, 'us');
-  report('submit_cpu_with_alert_rules', r.withRulesUs, 'us', r.withoutRulesUs);
+  const dir = tempDir('sipas-bench-alerts-');
+  try {
+    const runs: Record<'with' | 'without', AppRun[]> = { with: [], without: [] };
+    for (let round = 0; round < 2; round++) {
+      runs.with.push(await loadApp(path.join(dir, `with-${round}`), { DATABASE_URL: '' }, realisticScore));
+      runs.without.push(await loadApp(path.join(dir, `without-${round}`), { DATABASE_URL: '', BENCH_CONTROL: BENCH_CONTROL_NO_ALERTS }, realisticScore));
+    }
+    const submissions = (side: AppRun[]) => side.reduce((sum, r) => sum + r.result['2xx'], 0);
+    const cpuPerSubmission = (side: AppRun[]) => side.reduce((sum, r) => sum + r.cpuPerSubmissionUs * r.result['2xx'], 0) / submissions(side);
+    const raised = runs.with.reduce((sum, r) => sum + r.alertsRaised, 0);
+    if (raised === 0 || runs.without.some((r) => r.alertsRaised > 0)) throw new Error(`alert rules raised ${raised} alerts with the rules; the control run must raise none and the rules some`);
+    if (!asJson) process.stdout.write(`alert rules: ${submissions(runs.with)} submissions with the rules, ${raised} alerts raised (an answer of 1 with a comment)\n`);
+    report('submit_cpu_without_alert_rules', cpuPerSubmission(runs.without), 'us');
+    report('submit_cpu_with_alert_rules', cpuPerSubmission(runs.with), 'us', cpuPerSubmission(runs.without));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (flags['alert-cost'] === true) await benchAlertRules();

@@ -55,6 +55,8 @@ export interface StartOptions {
   unsafeAckBeforeCommit?: boolean;
   /** Benchmark control run only: answers stored outside the hash chain, to time what the chain costs. */
   unchainedIntake?: boolean;
+  /** Benchmark control run only: no alert rule in the intake's batch, to time what the rules cost. */
+  intakeWithoutAlerts?: boolean;
   /** Start-up work (the demo seed) follows: /readyz answers 503 until readiness.markStarted(). */
   holdReadiness?: boolean;
 }
@@ -65,6 +67,8 @@ export const CRASH_CONTROL_VALUE = 'unsafe-ack-before-commit';
 /** The benchmark's control run sets this (to exactly this value): answers go unchained, and audit:verify would fail on them. */
 export const BENCH_CONTROL_ENV = 'BENCH_CONTROL';
 export const BENCH_CONTROL_UNCHAINED = 'unchained-intake';
+/** The alert-cost benchmark's control run sets BENCH_CONTROL to this: the intake raises no alert. */
+export const BENCH_CONTROL_NO_ALERTS = 'no-alert-rules';
 
 export async function openDatabase(config: Config, sqliteOptions: SqliteOptions = {}): Promise<AppDatabase> {
   const db = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.databaseFile, sqliteOptions);
@@ -87,7 +91,7 @@ export async function startServer(config: Config, db?: AppDatabase, options: Sta
     : undefined;
   const intake = createIntake(
     { db: database, config, clock, logger },
-    { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, unchained: options.unchainedIntake ?? false, onBatch: metrics?.observeIntakeBatch },
+    { ackBeforeCommit: options.unsafeAckBeforeCommit ?? false, unchained: options.unchainedIntake ?? false, withoutAlerts: options.intakeWithoutAlerts ?? false, onBatch: metrics?.observeIntakeBatch },
   );
   const contactRetention = startContactRetention({
     db: database,
@@ -161,7 +165,9 @@ export async function main(options: Pick<StartOptions, 'holdReadiness'> = {}): P
   const db = await openDatabase(config, unsafeControl ? { synchronous: 'OFF' } : {});
   const unchained = process.env[BENCH_CONTROL_ENV] === BENCH_CONTROL_UNCHAINED;
   if (unchained) consoleLogger.error('unchained_bench_control', { answerChain: false });
-  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, unchainedIntake: unchained, holdReadiness: options.holdReadiness ?? false });
+  const withoutAlerts = process.env[BENCH_CONTROL_ENV] === BENCH_CONTROL_NO_ALERTS;
+  if (withoutAlerts) consoleLogger.error('no_alerts_bench_control', { alertRules: false });
+  const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, unchainedIntake: unchained, intakeWithoutAlerts: withoutAlerts, holdReadiness: options.holdReadiness ?? false });
   consoleLogger.info('listening', { url: running.url });
   const shutdown = (signal: string) => {
     consoleLogger.info('shutdown', { signal });

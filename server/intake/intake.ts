@@ -19,6 +19,8 @@ export interface IntakeOptions {
   ackBeforeCommit?: boolean;
   /** The benchmark's control run only: answers stored outside the hash chain, to measure what it costs. */
   unchained?: boolean;
+  /** The alert-cost benchmark's control run only: no alert rule in the batch. */
+  withoutAlerts?: boolean;
   /** Told of each batch transaction (the /metrics figures). */
   onBatch?(size: number, seconds: number, outcomes: readonly WriteOutcome[] | null): void;
 }
@@ -36,7 +38,7 @@ export function createIntake(deps: Deps, options: IntakeOptions = {}): Intake {
           await purgeOldMarks(tx, now);
           lastPurge = now.getTime();
         }
-        return writeBatch(tx, items, options.unchained ? { ...deps.config, unchained: true } : deps.config);
+        return writeBatch(tx, items, { ...deps.config, unchained: options.unchained, withoutAlerts: options.withoutAlerts });
       }),
   });
   return {
