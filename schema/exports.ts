@@ -28,13 +28,14 @@ const UnitId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an i
 export const ExportQuery = z
   .object({
     ...DashboardFilterShape,
-    /** A month, quarter or year (with `at`), or custom days; without it, `from`/`to` if given, else the current quarter. */
+    /** A month, quarter or year (with `at`), or custom days; without it, `from`/`to` if given, else a quarter (`at`, default the current one). */
     period: PeriodKind.optional(),
     format: ExportFormat.optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
     if (q.period !== undefined) checkPeriod({ ...q, period: q.period }, ctx);
+    else if (q.from === undefined && q.to === undefined) checkPeriod({ ...q, period: 'quarter' }, ctx);
     else if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
   });
 export type ExportQuery = z.infer<typeof ExportQuery>;

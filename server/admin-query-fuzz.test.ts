@@ -94,9 +94,9 @@ const ROUTES: { path: () => string; params: string[] }[] = [
   { path: () => '/api/admin/dashboard/trends', params: [...DASHBOARD, 'interval'] },
   { path: () => '/api/admin/dashboard/ranking', params: [...DASHBOARD, 'level', 'measure', 'sort', 'dir', 'includeInsufficient'] },
   { path: () => '/api/admin/dashboard/comments', params: [...DASHBOARD, 'criterion', 'maxScore', 'q', 'limit', 'offset'] },
-  { path: () => '/api/admin/exports/summary', params: ['unitId', 'from', 'to', 'instrumentId', 'format'] },
-  { path: () => '/api/admin/exports/raw', params: ['unitId', 'from', 'to', 'instrumentId', 'format'] },
-  { path: () => '/api/admin/exports/report', params: ['unitId', 'from', 'to', 'instrumentId', 'format'] },
+  { path: () => '/api/admin/exports/summary', params: ['unitId', 'period', 'at', 'from', 'to', 'instrumentId', 'format'] },
+  { path: () => '/api/admin/exports/raw', params: ['unitId', 'period', 'at', 'from', 'to', 'instrumentId', 'format'] },
+  { path: () => '/api/admin/exports/report', params: ['unitId', 'period', 'at', 'from', 'to', 'instrumentId', 'format'] },
   { path: () => '/api/admin/audit', params: ['actor', 'action', 'entity', 'unitId', 'from', 'to', 'cursor', 'limit'] },
   { path: () => '/api/admin/response-rate', params: ['from', 'to', 'groupBy', 'unitId'] },
   { path: () => '/api/admin/survey-points', params: ['unitId', 'status'] },
@@ -133,6 +133,9 @@ describe('days and period anchors outside the calendar', () => {
       ['/api/admin/exports/summary?to=0000-01-01', 'to'],
       ['/api/admin/exports/report?from=2026-02-30', 'from'],
       ['/api/admin/response-rate?from=0000-01-01&to=2026-01-01', 'from'],
+      // An export's anchor without a period is a quarter's; an empty one reached the calendar as a 500.
+      ['/api/admin/exports/summary?at=', 'at'],
+      ['/api/admin/exports/raw?at=2026', 'at'],
     ];
     for (const [url, param] of cases) {
       const res = await x.t.app.request(url, { headers: admin });
