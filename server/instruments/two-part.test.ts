@@ -96,9 +96,25 @@ describe('the two-part questionnaire S23@1', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('Tổng hợp')!;
-    const titles = (sheet.getRow(1).values as unknown[]).map((v) => String(v ?? ''));
-    expect(titles.some((v) => v.includes('Phần P'))).toBe(true);
-    expect(titles.some((v) => v.includes('Phần S'))).toBe(true);
+    // Row 1 names each measure over its columns (merged), row 2 the columns, row 3 the whole scope.
+    // An index cell holds a fraction with a percent format: 80,00 is 0.8 shown as "0.00%".
+    const titles = Array.from(sheet.getRow(1).values as unknown[], (v) => String(v ?? ''));
+    const indexCell = (label: string) => {
+      const c = titles.findIndex((v) => v === label || v.startsWith(`${label}:`));
+      expect(c, `a column for ${label}`).toBeGreaterThan(0);
+      expect(sheet.getCell(2, c).value).toBe('Chỉ số');
+      const cell = sheet.getCell(3, c);
+      expect(typeof cell.value, `${label} is a number`).toBe('number');
+      const shown = cell.numFmt === '0.00%' ? ((cell.value as number) * 100).toFixed(2).replace('.', ',') : `unexpected format ${cell.numFmt}`;
+      return { value: cell.value as number, shown };
+    };
+    const overallCell = indexCell('Chỉ số hài lòng chung');
+    const partP = indexCell('Phần P');
+    const partS = indexCell('Phần S');
+    expect(overallCell.value).toBeCloseTo(0.8, 10);
+    expect(partP.value).toBeCloseTo(0.7, 10);
+    expect(partS.value).toBeCloseTo(0.9, 10);
+    expect([overallCell.shown, partP.shown, partS.shown]).toEqual(['80,00', '70,00', '90,00']);
     const method = workbook.getWorksheet('Phương pháp')!;
     const notes: string[] = [];
     method.eachRow((r) => notes.push((r.values as unknown[]).map((v) => String(v ?? '')).join(' | ')));
