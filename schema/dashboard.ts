@@ -363,5 +363,7 @@ export const DashboardOptions = z.object({
     }),
   ),
   today: z.string(),
+  /** How scores are written (percent or points out of 10): the views' words are made with it. */
+  scoring: ScoringView,
 });
 export type DashboardOptions = z.infer<typeof DashboardOptions>;

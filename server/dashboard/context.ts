@@ -1,5 +1,5 @@
 import type { Instrument, LocalizedText } from '../../schema/instrument.js';
-import type { DashboardFilter, DashUnit, ResolvedPeriod, Score, ScoreLevel, ViewContext } from '../../schema/dashboard.js';
+import type { DashboardFilter, DashUnit, ResolvedPeriod, Score, ScoreLevel, ScoringView, ViewContext } from '../../schema/dashboard.js';
 import type { CriterionScore, FactorScore, OverallScore, PartScore, ScoreReport } from '../../schema/scoring.js';
 import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
@@ -56,7 +56,6 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
     targetIndexFor(db, deps.config, scope.provinceId),
     chooseInstrument(db, scope, period, filter, query.instrumentId),
   ]);
-  const s = deps.config.scoring;
   const context: ViewContext = {
     period: resolvedPeriod(period),
     unit: scope.root ? dashUnit(scope.root) : null,
@@ -64,17 +63,22 @@ export async function setupView(deps: Deps, actor: Actor, query: DashboardFilter
     targetSource: target.source,
     instruments: choices.map((c) => ({ id: c.id, title: c.instrument.definition.title, responses: c.responses })),
     instrumentId: chosen?.id ?? null,
-    scoring: {
-      factorRollup: s.factorRollup,
-      partRollup: s.partRollup,
-      unitRollup: s.unitRollup,
-      decimals: s.decimals,
-      rounding: s.rounding,
-      display: s.display,
-      lowNMin: s.lowNMin,
-    },
+    scoring: scoringView(deps.config.scoring),
   };
   return { scope, period, filter, target, instrument: chosen, context };
+}
+
+/** The scoring settings a view is told (roll-ups, rounding, display, low-n limit). */
+export function scoringView(s: Deps['config']['scoring']): ScoringView {
+  return {
+    factorRollup: s.factorRollup,
+    partRollup: s.partRollup,
+    unitRollup: s.unitRollup,
+    decimals: s.decimals,
+    rounding: s.rounding,
+    display: s.display,
+    lowNMin: s.lowNMin,
+  };
 }
 
 /** The engine's numbers for one index, without the labels. */

@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import type { Deps } from '../deps.js';
 import { listInstruments } from '../instruments/store.js';
 import { resolveReportScope } from '../reporting/index.js';
-import { dashUnit, today } from './context.js';
+import { dashUnit, scoringView, today } from './context.js';
 
 /**
  * What the filter bar offers in a scope: its units, counters, the staff and procedures that have
@@ -52,5 +52,6 @@ export async function dashboardOptions(deps: Deps, actor: Actor, query: OptionsQ
       items: i.definition.items.map((item) => ({ code: item.code, factor: item.factor, role: item.role, label: item.short ?? item.text })),
     })),
     today: today(deps),
+    scoring: scoringView(deps.config.scoring),
   };
 }

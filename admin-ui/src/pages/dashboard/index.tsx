@@ -34,7 +34,9 @@ export function DashboardApp() {
   const { lang } = useWords();
   const optionsLoaded = useApi<DashboardOptions>(`/api/admin/dashboard/options${params.unitId ? `?unitId=${encodeURIComponent(params.unitId)}` : ''}`);
   const options = optionsLoaded.state === 'ready' ? optionsLoaded.data : optionsLoaded.state === 'loading' ? optionsLoaded.data : undefined;
-  const w = useMemo(() => words(lang), [lang]);
+  // Scores are written as the server is set to write them (percent or points out of 10, SCORE_DISPLAY).
+  const scoring = options?.scoring;
+  const w = useMemo(() => words(lang, scoring), [lang, scoring?.display, scoring?.decimals, scoring?.rounding]);
   const dash: Dash = { w, view, params, options, go };
   const Current = VIEW_COMPONENTS[view];
   useEffect(() => {
@@ -54,7 +56,14 @@ export function DashboardApp() {
         <FilterBar key={`${params.period ?? ''}${params.from ?? ''}${params.to ?? ''}`} />
         <section class="dash-main" aria-labelledby="dash-view-title">
           <h2 id="dash-view-title">{w.t(view)}</h2>
-          <Current />
+          {/* Not before the scoring settings are known: a score written in the wrong unit is a wrong number. */}
+          {optionsLoaded.state === 'loading' && !options ? (
+            <p class="muted" role="status">
+              {w.t('loading')}
+            </p>
+          ) : (
+            <Current />
+          )}
         </section>
       </div>
     </DashContext.Provider>
