@@ -55,21 +55,47 @@ describe('SCORE_DISPLAY=points10', () => {
     expect(page).toMatch(/>10 điểm<\/text>/);
   });
 
-  it('the workbook stores points in its score cells, formatted as points', async () => {
+  it('the workbook stores points in its score cells, formatted as points, on every unit sheet and row', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await (await get('/api/admin/exports/summary?period=year&at=2026')).arrayBuffer());
-    const sheet = workbook.getWorksheet('Tổng hợp')!;
-    const headers = sheet.getRow(2).values as (string | null)[];
     const overview = (await (await get('/api/admin/dashboard/overview?period=year&at=2026')).json()) as Overview;
+    const scoreHeaders = new Set(['Chỉ số', 'Cận dưới 95%', 'Cận trên 95%', 'Kỳ trước', 'Thay đổi']);
+    let sheets = 0;
     let checked = 0;
-    headers.forEach((header, column) => {
-      if (header !== 'Chỉ số' && header !== 'Cận dưới 95%' && header !== 'Cận trên 95%' && header !== 'Kỳ trước' && header !== 'Thay đổi') return;
-      const cell = sheet.getCell(3, column);
-      expect(cell.numFmt, header).not.toContain('%');
-      expect(cell.numFmt, header).toContain('điểm');
-      checked++;
-    });
-    expect(checked).toBeGreaterThan(20);
-    expect(sheet.getCell(3, 9).value as number).toBeCloseTo(overview.overall!.score.index! / 10, 12);
+    let valued = 0;
+    for (const sheet of workbook.worksheets) {
+      // The unit sheets (the whole scope, then one per level) carry the measures under two header rows.
+      const headers = sheet.getRow(2).values as (string | null)[];
+      if (!headers.includes('Chỉ số')) continue;
+      sheets++;
+      expect(sheet.rowCount, sheet.name).toBeGreaterThan(2);
+      for (let r = 3; r <= sheet.rowCount; r++) {
+        headers.forEach((header, column) => {
+          if (header === 'Tỷ lệ phản hồi') {
+            // The response rate is a share of invitations, not a score: a percentage it stays.
+            expect(sheet.getCell(r, column).numFmt, `${sheet.name} ${r}:${column}`).toContain('%');
+            return;
+          }
+          if (!header || !scoreHeaders.has(header)) return;
+          const cell = sheet.getCell(r, column);
+          const where = `${sheet.name} row ${r}, ${header} (column ${column})`;
+          expect(cell.numFmt, where).not.toContain('%');
+          expect(cell.numFmt, where).toContain('điểm');
+          checked++;
+          const value = cell.value as number | null;
+          if (value === null) return;
+          valued++;
+          // Points out of 10; a change between two of them lies within ±10.
+          expect(typeof value, where).toBe('number');
+          expect(value, where).toBeGreaterThanOrEqual(header === 'Thay đổi' ? -10 : 0);
+          expect(value, where).toBeLessThanOrEqual(10);
+        });
+      }
+    }
+    expect(sheets).toBeGreaterThanOrEqual(3);
+    expect(checked).toBeGreaterThan(200);
+    expect(valued).toBeGreaterThan(100);
+    const summary = workbook.getWorksheet('Tổng hợp')!;
+    expect(summary.getCell(3, 9).value as number).toBeCloseTo(overview.overall!.score.index! / 10, 12);
   });
 });
