@@ -37,8 +37,10 @@ function paperForms(): string {
   const lines = [header];
   for (let i = 0; i < 120; i++) {
     const day = `${String(1 + (i % 28)).padStart(2, '0')}/${String(6 + (i % 5)).padStart(2, '0')}/2026 09:${String(i % 60).padStart(2, '0')}`;
-    // Criteria left blank on some forms; the overall question always answered.
-    const cell = (k: number) => (k < 4 && i % (k + 2) === 0 ? '' : String(1 + ((i * (k + 3)) % 5)));
+    // Criteria left blank on some forms, the overall question (k = 4) on every seventh: a count of
+    // responses taken from any one item's answers would then fall short. No form is left all blank.
+    const blank = (k: number) => (k < 4 ? i % (k + 2) === 0 : i % 7 === 3);
+    const cell = (k: number) => (blank(k) ? '' : String(1 + ((i * (k + 3)) % 5)));
     lines.push(`,31942-TTPVHCC,Q${1 + (i % 3)},,,,${day},QUAY@1,${cell(0)},${cell(1)},${cell(2)},${cell(3)},${cell(4)},`);
   }
   return lines.join('\r\n');
