@@ -5,7 +5,9 @@ import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { silentLogger } from '../log.js';
-import { openAlertsOf, startAlertSchedule, sweepAlerts } from './index.js';
+import { createApp } from '../app.js';
+import { createIntake } from '../intake/intake.js';
+import { followLowComments, openAlertsOf, raiseLowCommentAlerts, startAlertSchedule, sweepAlerts } from './index.js';
 import { workingDaysSince } from './sweep.js';
 
 let t: TestContext;
@@ -50,12 +52,13 @@ async function putRules(rules: AlertRules | null, unitId = site.centreId) {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-describe('rule (c): an answer of 1 with a comment, in the intake batch', () => {
+describe('rule (c): an answer of 1 with a comment, a moment after the intake commits it', () => {
   it('raises one alert and opens a case assigned to the centre supervisor, linked to the answer', async () => {
     await submit({ answers: { 'QUAY.1': 5, 'QUAY.2': 1, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 3 }, comment: 'Cán bộ quát tháo người dân' });
     // Neither a 1 without a comment nor a comment without a 1 raises anything.
     await submit({ answers: { 'QUAY.1': 1, 'QUAY.2': 1, 'QUAY.3': 1, 'QUAY.4': null, 'QUAY.ALL': 1 } });
     await submit({ answers: { 'QUAY.1': 2, 'QUAY.2': 2, 'QUAY.3': 2, 'QUAY.4': null, 'QUAY.ALL': 2 }, comment: 'Chờ lâu' });
+    await t.intake.followUp();
     const alerts = await get<AlertList>(supervisor, '/api/admin/alerts');
     expect(alerts.items.map((a) => a.rule)).toEqual(['low_comment']);
     expect(alerts.items[0]!.title).toContain('QUAY.2');
@@ -78,10 +81,42 @@ describe('rule (c): an answer of 1 with a comment, in the intake batch', () => {
   it('is off when the province turns the rule off for the subtree', async () => {
     await putRules({ ...DEFAULT_ALERT_RULES, lowComment: { enabled: false } }, site.provinceId);
     await submit({ answers: { 'QUAY.1': 1, 'QUAY.2': 1, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 3 }, comment: 'Tệ' });
+    await t.intake.followUp();
     expect((await get<AlertList>(supervisor, '/api/admin/alerts')).total).toBe(0);
     const view = await get<{ setOn: { id: string } | null; rules: AlertRules }>(supervisor, `/api/admin/alert-rules?unitId=${site.centreId}`);
     expect(view.setOn?.id).toBe(site.provinceId);
     expect(view.rules.lowComment.enabled).toBe(false);
+  });
+});
+
+describe('rule (c) follows the intake on its own', () => {
+  const lowWithComment = { answers: { 'QUAY.1': 1, 'QUAY.2': 4, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 3 }, comment: 'Không ai hướng dẫn' };
+
+  it('raises the alert about a second after the commit, with nobody asking', async () => {
+    await submit(lowWithComment);
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts')).total).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts')).items.map((a) => a.rule)).toEqual(['low_comment']);
+  });
+
+  it('reads answers committed just before a crash once the server is back, and each answer only once', async () => {
+    // A server that stored the answer and stopped before its follow-up ran (this file's own intake stays out of it).
+    await t.intake.close();
+    const crashed = createIntake(deps(), { withoutAlerts: true });
+    const before = createApp({ ...deps(), ui: {}, intake: crashed });
+    const res = await before.request(...postJson('/api/responses', aResponse(site.surveyCode, lowWithComment)));
+    expect(res.status).toBe(201);
+    await crashed.close();
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts')).total).toBe(0);
+    // The next start: its follower runs once a moment after start.
+    const pending: { fn: () => void; ms: number }[] = [];
+    const follower = followLowComments(deps(), { set: (fn, ms) => pending.push({ fn, ms }), clear: () => {} });
+    expect(pending.map((p) => p.ms)).toEqual([1_000]);
+    pending[0]!.fn();
+    await follower.stop();
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts')).items.map((a) => a.rule)).toEqual(['low_comment']);
+    expect(await raiseLowCommentAlerts(deps())).toBe(0);
+    expect((await get<CaseList>(supervisor, '/api/admin/cases')).total).toBe(1);
   });
 });
 
@@ -126,6 +161,7 @@ describe('the scheduled rules', () => {
 describe('cases', () => {
   async function oneCase(): Promise<string> {
     await submit({ answers: { 'QUAY.1': 1, 'QUAY.2': 4, 'QUAY.3': 4, 'QUAY.4': null, 'QUAY.ALL': 3 }, comment: 'Không hướng dẫn' });
+    await t.intake.followUp();
     return (await get<CaseList>(supervisor, '/api/admin/cases')).items[0]!.id;
   }
   const patch = (session: TestSession, id: string, body: unknown) =>

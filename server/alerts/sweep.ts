@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { dashboardOverview, weakCriteria } from '../dashboard/index.js';
 import type { Deps } from '../deps.js';
 import { addDays, vnLocalParts } from '../time.js';
+import { raiseLowCommentAlerts } from './comments.js';
 import { closeAlertsNotSeen, raiseAlert, type AlertCandidate } from './raise.js';
 import { rulesForPaths } from './rules.js';
 
@@ -174,7 +175,8 @@ export async function sweepAlerts(deps: Deps): Promise<SweepResult> {
     .orderBy('path')
     .execute();
   const rulesByPath = await rulesForPaths(deps.db.kysely, rows.map((r) => r.path));
-  let opened = 0;
+  // Rule (c) follows the intake; here it also reads answers stored by other paths (paper imports).
+  let opened = await raiseLowCommentAlerts(deps);
   let closed = 0;
   for (const row of rows) {
     const unit: SweptUnit = { ...row, rules: rulesByPath.get(row.path)!.rules };
