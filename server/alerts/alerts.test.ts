@@ -7,6 +7,10 @@ import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { silentLogger } from '../log.js';
 import { createApp } from '../app.js';
 import { createIntake } from '../intake/intake.js';
+import { prepareResponse } from '../intake/prepare.js';
+import { writeBatch } from '../intake/store.js';
+import { requireInstrument } from '../instruments/store.js';
+import { resolveSurveyCode } from '../surveys/resolve.js';
 import { followLowComments, openAlertsOf, raiseLowCommentAlerts, startAlertSchedule, sweepAlerts } from './index.js';
 import { workingDaysSince } from './sweep.js';
 
@@ -155,6 +159,38 @@ describe('the scheduled rules', () => {
     await sweepAlerts(deps());
     const alerts = await get<AlertList>(supervisor, '/api/admin/alerts?rule=suspect_burst');
     expect(alerts.items.map((a) => a.detail.count)).toEqual([3]);
+  });
+
+  it('raise a criterion that dropped significantly against the window before, with its p-value, and close it when it recovers', async () => {
+    const instrument = await requireInstrument(t.db.kysely, 'QUAY@1');
+    const target = await resolveSurveyCode(t.db.kysely, t.clock, site.surveyCode);
+    /** `n` answers on `day`, staff attitude (QUAY.2) rated `attitude`, the rest 5. */
+    const store = async (day: string, attitude: number, n: number) => {
+      const now = new Date(`${day}T03:00:00Z`);
+      const answers = { 'QUAY.1': 5, 'QUAY.2': attitude, 'QUAY.3': 5, 'QUAY.4': 5, 'QUAY.ALL': 5 };
+      const items = Array.from({ length: n }, () =>
+        prepareResponse(aResponse(site.surveyCode, { answers }), target, instrument.definition, { now, commentMaxChars: 500, deviceMarks: [], addressMark: null }),
+      );
+      await t.db.write((tx) => writeBatch(tx, items, t.config));
+    };
+    // The default window is 30 days up to 18/11: 20/10–18/11, against 20/09–19/10 before it.
+    await store('2026-10-05', 5, 40);
+    await store('2026-11-10', 2, 10);
+    await store('2026-11-11', 5, 30);
+    await sweepAlerts(deps());
+    const raised = await get<AlertList>(supervisor, '/api/admin/alerts?rule=drop');
+    expect(raised.items.map((a) => a.detail.criterion)).toEqual(['QUAY.2']);
+    const drop = raised.items[0]!;
+    // 40 of 40 satisfied before, 30 of 40 now: z ≈ 3.38, two-sided p ≈ 0.0007.
+    expect(drop.detail).toMatchObject({ index: expect.any(Number), n: 40, previousIndex: 100 });
+    expect(drop.detail.diff!).toBeLessThan(0);
+    expect(drop.detail.pValue!).toBeLessThan(0.05);
+    expect(drop.title).toContain(`p = ${drop.detail.pValue!.toFixed(3)}`);
+    // Once the fall is no longer significant the sweep closes it: 230 of 240 now (p ≈ 0.19).
+    await store('2026-11-12', 5, 200);
+    await sweepAlerts(deps());
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts?rule=drop')).total).toBe(0);
+    expect((await get<AlertList>(supervisor, '/api/admin/alerts?rule=drop&state=closed')).total).toBe(1);
   });
 });
 

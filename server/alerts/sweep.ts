@@ -162,7 +162,8 @@ async function suspectBursts(deps: Deps, unit: SweptUnit, at: Date): Promise<Ale
 /**
  * Evaluates the rules that need a window of answers (low score, drop, silent point, suspect burst)
  * at every active centre and branch, raises what holds and closes what no longer does. Run by the
- * scheduler; the per-answer rule (low comment) runs in the intake's batch instead.
+ * scheduler. The per-answer rule (low comment) follows the intake; the sweep also runs it first, for
+ * answers stored by other paths.
  */
 export async function sweepAlerts(deps: Deps): Promise<SweepResult> {
   const at = deps.clock.now();
