@@ -1,42 +1,141 @@
+import type { Deps } from '../deps.js';
 import type { Db } from '../db/types.js';
+import { realTimers, type Timers } from '../durability/index.js';
+import { getInstrument } from '../instruments/index.js';
 import { raiseAlerts, type AlertCandidate } from './raise.js';
 import { rulesForUnits } from './rules.js';
 
-/** What the per-batch rule needs of a stored answer. */
-export interface StoredAnswer {
-  id: string;
-  unitId: string;
-  answers: Record<string, number | null>;
+/** What rule (c) needs of an answer. */
+interface CommentedAnswer {
   comment: string | null;
-  suspect: boolean;
+  answers: Record<string, number | null>;
+  /** Yes/no items: their "1" is not a rating. */
+  binaryItems: ReadonlySet<string>;
 }
 
-const lowWithComment = (a: StoredAnswer) => !a.suspect && a.comment !== null && a.comment.trim() !== '' && Object.values(a.answers).some((v) => v === 1);
+/** Rule (c)'s test: an answer of 1 on a 1–5 criterion, with a comment. */
+export function mayRaiseLowComment(answer: CommentedAnswer): boolean {
+  return answer.comment !== null && answer.comment.trim() !== '' && Object.entries(answer.answers).some(([code, v]) => v === 1 && !answer.binaryItems.has(code));
+}
+
+/** Chain links (intake batches) read in one transaction: a catch-up after a long outage stays in short writes. */
+const LINKS_PER_TRANSACTION = 200;
 
 /**
- * Rule (c), in the intake's batch transaction: an answer of 1 on any criterion that carries a comment
- * raises an alert (and its case) at once. The test is in memory; the database is read only for the
- * batch's answers that meet it, so a batch without any costs nothing more. The alert never names
- * the comment's text (it reaches webhooks and the audit log); the case links to the answer.
+ * Rule (c): an alert (and its case) for each answer of 1 on a 1–5 criterion that carries a comment,
+ * over the answers stored since the last run. It reads the answer chain past its mark in commit
+ * order and moves the mark in the same transaction, so every answer is read once, also across a
+ * crash, whichever server stored it. Running after the intake's commits instead of inside each batch
+ * lets one run cover many batches: the intake pays for a comparison in memory, not for the writes.
+ * The alert never names the comment's text (it reaches webhooks and the audit log); the case links
+ * to the answer.
  */
-export async function raiseCommentAlerts(tx: Db, stored: readonly StoredAnswer[], at: Date): Promise<number> {
-  const hits = stored.filter(lowWithComment);
-  if (hits.length === 0) return 0;
-  const rules = await rulesForUnits(tx, hits.map((h) => h.unitId));
-  const candidates: AlertCandidate[] = hits
-    .filter((answer) => rules.get(answer.unitId)?.lowComment.enabled)
-    .map((answer) => {
-      const criteria = Object.entries(answer.answers)
-        .filter(([, v]) => v === 1)
-        .map(([code]) => code);
-      return {
-        unitId: answer.unitId,
-        rule: 'low_comment',
-        dedupKey: `low_comment:${answer.id}`,
-        title: `Ý kiến chấm 1 điểm kèm góp ý (${criteria.join(', ')})`,
-        detail: { criterion: criteria[0], count: criteria.length, responseIds: [answer.id] },
-        responseIds: [answer.id],
-      };
-    });
-  return (await raiseAlerts(tx, candidates, (unitId) => rules.get(unitId)!, at)).length;
+export async function raiseLowCommentAlerts(deps: Pick<Deps, 'db' | 'clock'>): Promise<number> {
+  let raised = 0;
+  for (;;) {
+    const step = await deps.db.write((tx) => raiseFromNextLinks(tx, deps.clock.now()));
+    if (step === null) return raised;
+    raised += step;
+  }
+}
+
+/** One transaction of raiseLowCommentAlerts: the alerts raised, or null when the mark is at the chain's head. */
+async function raiseFromNextLinks(tx: Db, at: Date): Promise<number | null> {
+  const mark = await tx.selectFrom('alert_marks').select('chain_seq').where('rule', '=', 'low_comment').executeTakeFirstOrThrow();
+  const head = await tx.selectFrom('answer_chain').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const headSeq = Number(head?.seq ?? 0);
+  if (headSeq <= mark.chain_seq) return null;
+  const upTo = Math.min(headSeq, mark.chain_seq + LINKS_PER_TRANSACTION);
+  const rows = await tx
+    .selectFrom('responses')
+    .select(['id', 'unit_id', 'instrument_id', 'answers', 'comment'])
+    .where('chain_seq', '>', mark.chain_seq)
+    .where('chain_seq', '<=', upTo)
+    .where('comment', 'is not', null)
+    .where('suspect', '=', 0)
+    .orderBy('chain_seq')
+    .execute();
+  const binaryItems = new Map<string, ReadonlySet<string>>();
+  for (const id of new Set(rows.map((r) => r.instrument_id))) {
+    const instrument = await getInstrument(tx, id);
+    binaryItems.set(id, new Set(instrument?.definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)));
+  }
+  const hits = rows
+    .map((r) => ({ ...r, answers: JSON.parse(r.answers) as Record<string, number | null>, binaryItems: binaryItems.get(r.instrument_id)! }))
+    .filter(mayRaiseLowComment);
+  let raised = 0;
+  if (hits.length > 0) {
+    const rules = await rulesForUnits(tx, hits.map((h) => h.unit_id));
+    const candidates: AlertCandidate[] = hits
+      .filter((answer) => rules.get(answer.unit_id)?.lowComment.enabled)
+      .map((answer) => {
+        const criteria = Object.entries(answer.answers)
+          .filter(([code, v]) => v === 1 && !answer.binaryItems.has(code))
+          .map(([code]) => code);
+        return {
+          unitId: answer.unit_id,
+          rule: 'low_comment',
+          dedupKey: `low_comment:${answer.id}`,
+          title: `Ý kiến chấm 1 điểm kèm góp ý (${criteria.join(', ')})`,
+          detail: { criterion: criteria[0], count: criteria.length, responseIds: [answer.id] },
+          responseIds: [answer.id],
+        };
+      });
+    raised = (await raiseAlerts(tx, candidates, (unitId) => rules.get(unitId)!, at)).length;
+  }
+  await tx.updateTable('alert_marks').set({ chain_seq: upTo }).where('rule', '=', 'low_comment').execute();
+  return raised;
+}
+
+/**
+ * Answers the intake stored are news to rule (c) from now on: the demo seed's history, like the
+ * answers stored before the rule followed the intake, is not raised.
+ */
+export async function markStoredAnswersRead(tx: Db): Promise<void> {
+  const head = await tx.selectFrom('answer_chain').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  await tx.updateTable('alert_marks').set({ chain_seq: Number(head?.seq ?? 0) }).where('rule', '=', 'low_comment').execute();
+}
+
+/** Rule (c) a moment after the intake's commits: pokes within the delay share one run. */
+export interface LowCommentFollower {
+  /** A committed batch held an answer that may meet the rule. */
+  poke(): void;
+  /** Runs now (after a run in flight), as a pending poke would have. */
+  flush(): Promise<number>;
+  /** Runs what is pending, then no more. */
+  stop(): Promise<void>;
+}
+
+/** How long after a poke the rule runs: at intake peaks one run then covers a few thousand answers. */
+export const LOW_COMMENT_DELAY_MS = 1_000;
+
+/** Starts following the intake, with a first run a moment after start for answers committed before a crash or restart. */
+export function followLowComments(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, timers: Timers = realTimers): LowCommentFollower {
+  let pending: unknown = null;
+  let stopped = false;
+  let last: Promise<number> = Promise.resolve(0);
+  const run = (): Promise<number> => {
+    if (pending !== null) timers.clear(pending);
+    pending = null;
+    last = last.then(() =>
+      raiseLowCommentAlerts(deps).catch((err: unknown) => {
+        deps.logger.error('low_comment_alerts_failed', { message: (err as Error).message });
+        return 0;
+      }),
+    );
+    return last;
+  };
+  const poke = () => {
+    if (!stopped && pending === null) pending = timers.set(() => void run(), LOW_COMMENT_DELAY_MS);
+  };
+  poke();
+  return {
+    poke,
+    flush: run,
+    stop: async () => {
+      if (pending !== null) await run();
+      stopped = true;
+      await last;
+    },
+  };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { dashboardOverview, weakCriteria } from '../dashboard/index.js';
 import type { Deps } from '../deps.js';
 import { addDays, vnLocalParts } from '../time.js';
+import { raiseLowCommentAlerts } from './comments.js';
 import { closeAlertsNotSeen, raiseAlert, type AlertCandidate } from './raise.js';
 import { rulesForPaths } from './rules.js';
 
@@ -161,7 +162,8 @@ async function suspectBursts(deps: Deps, unit: SweptUnit, at: Date): Promise<Ale
 /**
  * Evaluates the rules that need a window of answers (low score, drop, silent point, suspect burst)
  * at every active centre and branch, raises what holds and closes what no longer does. Run by the
- * scheduler; the per-answer rule (low comment) runs in the intake's batch instead.
+ * scheduler. The per-answer rule (low comment) follows the intake; the sweep also runs it first, for
+ * answers stored by other paths.
  */
 export async function sweepAlerts(deps: Deps): Promise<SweepResult> {
   const at = deps.clock.now();
@@ -174,7 +176,8 @@ export async function sweepAlerts(deps: Deps): Promise<SweepResult> {
     .orderBy('path')
     .execute();
   const rulesByPath = await rulesForPaths(deps.db.kysely, rows.map((r) => r.path));
-  let opened = 0;
+  // Rule (c) follows the intake; here it also reads answers stored by other paths (paper imports).
+  let opened = await raiseLowCommentAlerts(deps);
   let closed = 0;
   for (const row of rows) {
     const unit: SweptUnit = { ...row, rules: rulesByPath.get(row.path)!.rules };

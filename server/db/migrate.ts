@@ -14,6 +14,7 @@ import * as m011 from './migrations/011_questionnaires.js';
 import * as m012 from './migrations/012_alerts_and_cases.js';
 import * as m013 from './migrations/013_notifications.js';
 import * as m014 from './migrations/014_callback_contacts.js';
+import * as m015 from './migrations/015_alert_marks.js';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'alerts_and_cases', up: m012.up },
   { version: 13, name: 'notifications', up: m013.up },
   { version: 14, name: 'callback_contacts', up: m014.up },
+  { version: 15, name: 'alert_marks', up: m015.up },
 ];
 
 /**

@@ -44,6 +44,7 @@ export interface Database {
   case_responses: CaseResponseTable;
   case_notes: CaseNoteTable;
   comment_marks: CommentMarkTable;
+  alert_marks: AlertMarkTable;
 }
 
 export type Db = Kysely<Database>;
@@ -374,6 +375,12 @@ export interface SettingTable {
 }
 
 /** One link of the answer chain: a committed write of answers. */
+/** How far along the answer chain an alert rule that follows the intake has read. */
+export interface AlertMarkTable {
+  rule: AlertRuleKind;
+  chain_seq: number;
+}
+
 export interface AnswerChainTable {
   seq: number;
   format: number;

@@ -19,6 +19,7 @@ import type { Db, UnitRow } from '../db/types.js';
 import { restoreCell } from '../exports/cells.js';
 import { getInstrument } from '../instruments/store.js';
 import type { PreparedResponse } from '../intake/prepare.js';
+import { raiseLowCommentAlerts } from '../alerts/index.js';
 import { writeBatch } from '../intake/store.js';
 import { vnLocalParts } from '../time.js';
 import { normaliseHeader } from '../units/import-file.js';
@@ -480,5 +481,8 @@ export async function importResponses(
       return outcomes.filter((o) => o === 'accepted').length;
     });
   }
+  // The forms' 1s with comments raise their alerts now rather than at the next sweep; the import is
+  // committed whatever happens here, and a failed run is made up by the next one.
+  await raiseLowCommentAlerts(deps).catch((err: unknown) => deps.logger.error('low_comment_alerts_failed', { message: (err as Error).message }));
   return { ...result, imported: written };
 }

@@ -2,7 +2,6 @@ import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
 import { insertChained, type ChainableAnswer } from '../db/answer-chain.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
-import { raiseCommentAlerts } from '../alerts/index.js';
 import { recordEvents } from '../notifications/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
 import type { PreparedResponse } from './prepare.js';
@@ -19,8 +18,6 @@ export interface BatchSettings {
   kioskMinGapSeconds: number;
   /** The benchmark's control run only: store answers outside the hash chain, to measure what it costs. */
   unchained?: boolean;
-  /** The benchmark's control run only: no alert rule in the batch, to measure what the rules cost. */
-  withoutAlerts?: boolean;
 }
 
 const INSERT_CHUNK = 200;
@@ -121,13 +118,6 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
   const binaryByInstrument = new Map(stored.map((r) => [r.instrumentId, r.binaryItems]));
   const isBinary = (instrumentId: string, code: string) => binaryByInstrument.get(instrumentId)?.has(code) ?? false;
   await applyRollupDeltas(tx, computeRollupDeltas(sources, isBinary));
-  // Alert rule (c) in this transaction: an answer of 1 (yes/no items aside) that carries a comment.
-  const commented = settings.withoutAlerts ? [] : stored.filter((r) => r.comment !== null);
-  if (commented.length > 0) {
-    const scaleAnswers = (r: PreparedResponse) => Object.fromEntries(Object.entries(r.answers).filter(([code]) => !r.binaryItems.has(code)));
-    const answers = commented.map((r) => ({ id: r.id, unitId: r.target.unitId, answers: scaleAnswers(r), comment: r.comment, suspect: suspect.has(r) }));
-    await raiseCommentAlerts(tx, answers, new Date(commented.at(-1)!.submittedAt));
-  }
   // Webhooks, in this transaction: one small read and no write when no subscription wants them.
   if (stored.length > 0) await recordEvents(tx, 'response.created', stored.map(responseCreatedEvent), new Date(stored.at(-1)!.submittedAt));
   return outcomes;

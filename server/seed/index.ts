@@ -16,7 +16,7 @@ import { resolveSurveyCode } from '../surveys/resolve.js';
 import { addDays, vnLocalParts } from '../time.js';
 import { DEMO_INSTRUMENT_ID, seedReference, seedResponses, type DemoReference } from './demo.js';
 import { seedDocumentedInvitation } from './examples.js';
-import { sweepAlerts } from '../alerts/index.js';
+import { markStoredAnswersRead, sweepAlerts } from '../alerts/index.js';
 import { SeededRandom } from './random.js';
 
 export interface DemoSeedOptions {
@@ -54,6 +54,8 @@ export async function seedDemo(deps: Deps, options: DemoSeedOptions): Promise<De
   }
   const ref = await seedReference(deps);
   await seedResponses(deps, ref, { count: options.responses, seed: options.seed, onProgress: options.onProgress });
+  // The seeded history is not news: only the invitations' answers below may raise an alert of their own.
+  await deps.db.write(markStoredAnswersRead);
   const centre = ref.centres.find((c) => c.weak) ?? ref.centres[0]!;
   const accounts = await seedAccounts(deps, ref, centre.code);
   const now = deps.clock.now();

@@ -6,6 +6,7 @@ import { fixedClock } from '../clock.js';
 import { loadConfig, type Config } from '../config.js';
 import { openPostgres, openSqlite, type AppDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import { createIntake, type Intake } from '../intake/intake.js';
 import { silentLogger } from '../log.js';
 
 export interface TestContext {
@@ -13,6 +14,8 @@ export interface TestContext {
   db: AppDatabase;
   config: Config;
   clock: ReturnType<typeof fixedClock>;
+  /** The app's intake: `intake.followUp()` runs now what follows its commits (alert rule (c)). */
+  intake: Intake;
   dir: string;
   cleanup(): Promise<void>;
 }
@@ -59,14 +62,17 @@ export async function makeTestApp(
   const config = testConfig(dir, options.env);
   const { db, drop } = await openTestDatabase(config);
   const clock = fixedClock(options.now ?? '2026-11-20T03:00:00Z');
-  const app = createApp({ db, config, clock, logger: silentLogger, ui: options.ui ?? {} });
+  const intake = createIntake({ db, config, clock, logger: silentLogger });
+  const app = createApp({ db, config, clock, logger: silentLogger, ui: options.ui ?? {}, intake });
   return {
     app,
     db,
     config,
     clock,
+    intake,
     dir,
     cleanup: async () => {
+      await intake.close();
       await db.close();
       await drop();
       rmSync(dir, { recursive: true, force: true });

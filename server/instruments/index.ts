@@ -1,0 +1,2 @@
+/** Questionnaires (instruments) as other features read them. */
+export { getInstrument } from './store.js';
