@@ -64,10 +64,12 @@ export interface StartOptions {
 /** The crash test's control run sets this (to exactly this value) to start a server that can lose answers. */
 export const CRASH_CONTROL_ENV = 'CRASH_TEST_CONTROL';
 export const CRASH_CONTROL_VALUE = 'unsafe-ack-before-commit';
-/** The benchmark's control run sets this (to exactly this value): answers go unchained, and audit:verify would fail on them. */
+/**
+ * The benchmark's control runs set this to a comma-separated list of these values: answers go
+ * unchained (and audit:verify would fail on them); no alert rule follows the intake.
+ */
 export const BENCH_CONTROL_ENV = 'BENCH_CONTROL';
 export const BENCH_CONTROL_UNCHAINED = 'unchained-intake';
-/** The alert-cost benchmark's control run sets BENCH_CONTROL to this: the intake raises no alert. */
 export const BENCH_CONTROL_NO_ALERTS = 'no-alert-rules';
 
 export async function openDatabase(config: Config, sqliteOptions: SqliteOptions = {}): Promise<AppDatabase> {
@@ -163,9 +165,10 @@ export async function main(options: Pick<StartOptions, 'holdReadiness'> = {}): P
   const unsafeControl = process.env[CRASH_CONTROL_ENV] === CRASH_CONTROL_VALUE;
   if (unsafeControl) consoleLogger.error('unsafe_crash_control', { synchronous: 'OFF', ackBeforeCommit: true });
   const db = await openDatabase(config, unsafeControl ? { synchronous: 'OFF' } : {});
-  const unchained = process.env[BENCH_CONTROL_ENV] === BENCH_CONTROL_UNCHAINED;
+  const benchControls = new Set((process.env[BENCH_CONTROL_ENV] ?? '').split(','));
+  const unchained = benchControls.has(BENCH_CONTROL_UNCHAINED);
   if (unchained) consoleLogger.error('unchained_bench_control', { answerChain: false });
-  const withoutAlerts = process.env[BENCH_CONTROL_ENV] === BENCH_CONTROL_NO_ALERTS;
+  const withoutAlerts = benchControls.has(BENCH_CONTROL_NO_ALERTS);
   if (withoutAlerts) consoleLogger.error('no_alerts_bench_control', { alertRules: false });
   const running = await startServer(config, db, { unsafeAckBeforeCommit: unsafeControl, unchainedIntake: unchained, intakeWithoutAlerts: withoutAlerts, holdReadiness: options.holdReadiness ?? false });
   consoleLogger.info('listening', { url: running.url });

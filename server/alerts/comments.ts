@@ -18,8 +18,11 @@ export function mayRaiseLowComment(answer: CommentedAnswer): boolean {
   return answer.comment !== null && answer.comment.trim() !== '' && Object.entries(answer.answers).some(([code, v]) => v === 1 && !answer.binaryItems.has(code));
 }
 
-/** Chain links (intake batches) read in one transaction: a catch-up after a long outage stays in short writes. */
-const LINKS_PER_TRANSACTION = 200;
+/**
+ * Chain links (intake batches) read in one transaction: the intake waits for the one writer, so a
+ * run at a peak (or a catch-up after an outage) goes in short writes it can slip between.
+ */
+const LINKS_PER_TRANSACTION = 64;
 
 /**
  * Rule (c): an alert (and its case) for each answer of 1 on a 1–5 criterion that carries a comment,
