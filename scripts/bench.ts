@@ -184,8 +184,8 @@ async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?:
     headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: citizenRequest(demo.surveyCode, score) }],
   });
-  // What follows the last commits (alert rule (c) runs a second after them) is part of their cost.
-  await new Promise((resolve) => setTimeout(resolve, 2 * LOW_COMMENT_DELAY_MS));
+  // What follows the last commits (alert rule (c), at most two delays after them) is part of their cost.
+  await new Promise((resolve) => setTimeout(resolve, 3 * LOW_COMMENT_DELAY_MS));
   const cpuUsed = cpuMicrosOf(app.pid!) - cpuBefore;
   await stopChild(app);
   if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from the app${env.DATABASE_URL ? ' on PostgreSQL' : ''}`);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
 import type { Db } from '../db/types.js';
 import { realTimers, type Timers } from '../durability/index.js';
@@ -19,10 +20,12 @@ export function mayRaiseLowComment(answer: CommentedAnswer): boolean {
 }
 
 /**
- * Chain links (intake batches) read in one transaction: the intake waits for the one writer, so a
- * run at a peak (or a catch-up after an outage) goes in short writes it can slip between.
+ * Chain links (intake batches) read, and alerts raised, in one transaction at most: the intake waits
+ * for the one writer, so a run at a peak (or a catch-up after an outage) goes in short writes that
+ * its batches slip between. A link is never split: its answers are raised together.
  */
 const LINKS_PER_TRANSACTION = 64;
+const ALERTS_PER_TRANSACTION = 24;
 
 /**
  * Rule (c): an alert (and its case) for each answer of 1 on a 1–5 criterion that carries a comment,
@@ -37,21 +40,21 @@ export async function raiseLowCommentAlerts(deps: Pick<Deps, 'db' | 'clock'>): P
   let raised = 0;
   for (;;) {
     const step = await deps.db.write((tx) => raiseFromNextLinks(tx, deps.clock.now()));
-    if (step === null) return raised;
-    raised += step;
+    raised += step.raised;
+    if (!step.more) return raised;
   }
 }
 
-/** One transaction of raiseLowCommentAlerts: the alerts raised, or null when the mark is at the chain's head. */
-async function raiseFromNextLinks(tx: Db, at: Date): Promise<number | null> {
+/** One transaction's share of raiseLowCommentAlerts: the alerts raised, and whether links are left past the new mark. */
+async function raiseFromNextLinks(tx: Db, at: Date): Promise<{ raised: number; more: boolean }> {
   const mark = await tx.selectFrom('alert_marks').select('chain_seq').where('rule', '=', 'low_comment').executeTakeFirstOrThrow();
   const head = await tx.selectFrom('answer_chain').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
   const headSeq = Number(head?.seq ?? 0);
-  if (headSeq <= mark.chain_seq) return null;
-  const upTo = Math.min(headSeq, mark.chain_seq + LINKS_PER_TRANSACTION);
+  if (headSeq <= mark.chain_seq) return { raised: 0, more: false };
+  let upTo = Math.min(headSeq, mark.chain_seq + LINKS_PER_TRANSACTION);
   const rows = await tx
     .selectFrom('responses')
-    .select(['id', 'unit_id', 'instrument_id', 'answers', 'comment'])
+    .select(['id', 'unit_id', 'instrument_id', 'answers', 'comment', 'chain_seq'])
     .where('chain_seq', '>', mark.chain_seq)
     .where('chain_seq', '<=', upTo)
     .where('comment', 'is not', null)
@@ -66,6 +69,11 @@ async function raiseFromNextLinks(tx: Db, at: Date): Promise<number | null> {
   const hits = rows
     .map((r) => ({ ...r, answers: JSON.parse(r.answers) as Record<string, number | null>, binaryItems: binaryItems.get(r.instrument_id)! }))
     .filter(mayRaiseLowComment);
+  if (hits.length > ALERTS_PER_TRANSACTION) {
+    upTo = hits[ALERTS_PER_TRANSACTION - 1]!.chain_seq!;
+    const later = hits.findIndex((h) => h.chain_seq! > upTo);
+    if (later >= 0) hits.splice(later);
+  }
   let raised = 0;
   if (hits.length > 0) {
     const rules = await rulesForUnits(tx, hits.map((h) => h.unit_id));
@@ -87,7 +95,7 @@ async function raiseFromNextLinks(tx: Db, at: Date): Promise<number | null> {
     raised = (await raiseAlerts(tx, candidates, (unitId) => rules.get(unitId)!, at)).length;
   }
   await tx.updateTable('alert_marks').set({ chain_seq: upTo }).where('rule', '=', 'low_comment').execute();
-  return raised;
+  return { raised, more: upTo < headSeq };
 }
 
 /**
@@ -99,44 +107,74 @@ export async function markStoredAnswersRead(tx: Db): Promise<void> {
   await tx.updateTable('alert_marks').set({ chain_seq: Number(head?.seq ?? 0) }).where('rule', '=', 'low_comment').execute();
 }
 
-/** Rule (c) a moment after the intake's commits: pokes within the delay share one run. */
+/**
+ * Rule (c) a moment after the intake's commits. At a peak it rides along with a later batch's
+ * transaction (one share a delay, in a savepoint), so it makes no commit of its own on the one
+ * writer; when no batch comes, a timer runs it in its own transactions.
+ */
 export interface LowCommentFollower {
   /** A committed batch held an answer that may meet the rule. */
   poke(): void;
+  /** In an intake batch's transaction: one share of the rule when a poke is a delay old. */
+  rideAlong(tx: Db): Promise<void>;
   /** Runs now (after a run in flight), as a pending poke would have. */
   flush(): Promise<number>;
   /** Runs what is pending, then no more. */
   stop(): Promise<void>;
 }
 
-/** How long after a poke the rule runs: at intake peaks one run then covers a few thousand answers. */
+/** How long after a poke the rule runs: at intake peaks one share then covers a few hundred answers. */
 export const LOW_COMMENT_DELAY_MS = 1_000;
 
 /** Starts following the intake, with a first run a moment after start for answers committed before a crash or restart. */
 export function followLowComments(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, timers: Timers = realTimers): LowCommentFollower {
-  let pending: unknown = null;
+  /** When pending work may ride along (performance.now()), null when none is pending. */
+  let dueAt: number | null = null;
+  let fallback: unknown = null;
   let stopped = false;
   let last: Promise<number> = Promise.resolve(0);
+  const failed = (err: unknown) => deps.logger.error('low_comment_alerts_failed', { message: (err as Error).message });
+  const settle = () => {
+    if (fallback !== null) timers.clear(fallback);
+    fallback = null;
+    dueAt = null;
+  };
   const run = (): Promise<number> => {
-    if (pending !== null) timers.clear(pending);
-    pending = null;
+    settle();
     last = last.then(() =>
       raiseLowCommentAlerts(deps).catch((err: unknown) => {
-        deps.logger.error('low_comment_alerts_failed', { message: (err as Error).message });
+        failed(err);
         return 0;
       }),
     );
     return last;
   };
   const poke = () => {
-    if (!stopped && pending === null) pending = timers.set(() => void run(), LOW_COMMENT_DELAY_MS);
+    if (stopped || dueAt !== null) return;
+    dueAt = performance.now() + LOW_COMMENT_DELAY_MS;
+    fallback = timers.set(() => void run(), 2 * LOW_COMMENT_DELAY_MS);
   };
   poke();
   return {
     poke,
+    rideAlong: async (tx) => {
+      if (dueAt === null || performance.now() < dueAt) return;
+      // A failure here must not cost the batch its answers: it is undone alone, and the timer retries.
+      await sql`savepoint low_comment_alerts`.execute(tx);
+      try {
+        const { more } = await raiseFromNextLinks(tx, deps.clock.now());
+        await sql`release savepoint low_comment_alerts`.execute(tx);
+        if (more) dueAt = performance.now();
+        else settle();
+      } catch (err) {
+        await sql`rollback to savepoint low_comment_alerts`.execute(tx);
+        await sql`release savepoint low_comment_alerts`.execute(tx);
+        failed(err);
+      }
+    },
     flush: run,
     stop: async () => {
-      if (pending !== null) await run();
+      if (dueAt !== null) await run();
       stopped = true;
       await last;
     },

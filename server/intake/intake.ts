@@ -42,7 +42,9 @@ export function createIntake(deps: Deps, options: IntakeOptions = {}): Intake {
           await purgeOldMarks(tx, now);
           lastPurge = now.getTime();
         }
-        return writeBatch(tx, items, options.unchained ? { ...deps.config, unchained: true } : deps.config);
+        const written = await writeBatch(tx, items, options.unchained ? { ...deps.config, unchained: true } : deps.config);
+        await lowComments?.rideAlong(tx);
+        return written;
       });
       if (lowComments && items.some((item, i) => outcomes[i] === 'accepted' && mayRaiseLowComment(item))) lowComments.poke();
       return outcomes;
