@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardOptions, Overview } from '../../schema/dashboard.js';
 import { formatIndex } from '../../schema/display.js';
-import { launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
+import { ensureUiBuilt, launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
 
 /**
  * Issue 16, acceptance 2, on the screen: with SCORE_DISPLAY=points10 the dashboards show every score
@@ -14,26 +11,6 @@ import { launchChromium, startE2eServer, type E2eServer } from '../../server/tes
  * checked in server/reporting/points-display.test.ts.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function newestMtime(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    }),
-  );
-}
-
-/** The server serves dist/admin; rebuild it when the admin sources (or the shared code it bundles) are newer. */
-function ensureAdminBuilt(): void {
-  const built = path.join(ROOT, 'dist/admin/index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'admin-ui/src')), newestMtime(path.join(ROOT, 'schema')));
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
-
 let server: E2eServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -41,7 +18,7 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  ensureAdminBuilt();
+  ensureUiBuilt('admin');
   [server, browser] = await Promise.all([startE2eServer({ responses: 4000, env: { SCORE_DISPLAY: 'points10' } }), launchChromium()]);
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'vi-VN', reducedMotion: 'reduce' });
   // Chart.js draws ticks, category labels and the target line on the canvas: keep what it writes there.

@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
+import { ensureUiBuilt, launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
 
 /**
  * The dashboards in Chromium against the real server and the demo province: what the Giá Rai
@@ -13,31 +12,9 @@ import { launchChromium, startE2eServer, type E2eServer } from '../../server/tes
  * view, and an XSS corpus in comments and names that must stay text.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = '/tmp/shots';
 const DESKTOP = { width: 1280, height: 800 };
 const TABLET = { width: 1024, height: 768 };
-
-function newestMtime(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    }),
-  );
-}
-
-/** The server serves dist/admin; rebuild it when the admin sources (or the shared code it bundles) are newer. */
-function ensureAdminBuilt(): void {
-  const built = path.join(ROOT, 'dist/admin/index.html');
-  const sources = Math.max(
-    newestMtime(path.join(ROOT, 'admin-ui/src')),
-    newestMtime(path.join(ROOT, 'schema')),
-  );
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
 
 /** Payloads that set window.__xss (or open a dialog) if they ever run. */
 const XSS = [
@@ -67,7 +44,7 @@ function db<T>(fn: (d: Database.Database) => T): T {
 }
 
 beforeAll(async () => {
-  ensureAdminBuilt();
+  ensureUiBuilt('admin');
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startE2eServer({ responses: 20_000 }), launchChromium()]);
 }, 300_000);

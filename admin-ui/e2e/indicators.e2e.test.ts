@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
+import { ensureUiBuilt, launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
 
 /**
  * Issue 19 in Chromium against the real server and the demo province: the Giá Rai supervisor reads
@@ -15,26 +14,8 @@ import { launchChromium, startE2eServer, type E2eServer } from '../../server/tes
  * resting on fewer than 30 responses, and small.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = '/tmp/shots';
 const PHONE = { width: 360, height: 640 };
-
-function newestMtime(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    }),
-  );
-}
-
-function ensureAdminBuilt(): void {
-  const built = path.join(ROOT, 'dist/admin/index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'admin-ui/src')), newestMtime(path.join(ROOT, 'schema')));
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
 
 let server: E2eServer;
 let browser: Browser;
@@ -128,7 +109,7 @@ async function addSmallCentre(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureAdminBuilt();
+  ensureUiBuilt('admin');
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startE2eServer({ responses: 6000 }), launchChromium()]);
   await addSmallCentre();

@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { generatePassword } from '../auth/password.js';
 import { systemClock } from '../clock.js';
@@ -7,6 +9,26 @@ import { startServer } from '../main.js';
 import { seedDemo, type DemoSeedResult } from '../seed/index.js';
 import { tempDir, testConfig } from './harness.js';
 import { freePort } from './ports.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+function newestMtime(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const full = path.join(dir, entry.name);
+      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
+    }),
+  );
+}
+
+/** The server serves dist/<ui>; rebuild that UI when its sources (or the schema it bundles) are newer, so browser tests check this code. */
+export function ensureUiBuilt(ui: 'admin' | 'survey'): void {
+  const built = path.join(ROOT, `dist/${ui}/index.html`);
+  const sources = Math.max(newestMtime(path.join(ROOT, `${ui}-ui/src`)), statSync(path.join(ROOT, `${ui}-ui/index.html`)).mtimeMs, newestMtime(path.join(ROOT, 'schema')));
+  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+    execFileSync('npx', ['vite', 'build', '--config', `${ui}-ui/vite.config.ts`, '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -1,29 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHOTS_DIR = '/tmp/shots';
-
-function newestMtime(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const full = path.join(dir, entry.name);
-      return entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs;
-    }),
-  );
-}
-
-/** The server serves dist/survey; rebuild it when the sources are newer, so the tests check this code. */
-export function ensureSurveyBuilt(): void {
-  const built = path.join(ROOT, 'dist/survey/index.html');
-  const sources = Math.max(newestMtime(path.join(ROOT, 'survey-ui/src')), statSync(path.join(ROOT, 'survey-ui/index.html')).mtimeMs);
-  if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-    execFileSync('npx', ['vite', 'build', '--config', 'survey-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  }
-}
 
 export async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true });

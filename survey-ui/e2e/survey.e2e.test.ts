@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
-import { answerScreen, copySurveyPoint, ensureSurveyBuilt, readDb, retireCode, shot, type Row } from './helpers.js';
+import { ensureUiBuilt, launchChromium, startE2eServer, type E2eServer } from '../../server/testing/e2e.js';
+import { answerScreen, copySurveyPoint, readDb, retireCode, shot, type Row } from './helpers.js';
 
 const PHONE = { viewport: { width: 360, height: 640 }, reducedMotion: 'reduce' as const };
 const BUDGET_BYTES = 40 * 1024;
@@ -18,7 +18,7 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  ensureSurveyBuilt();
+  ensureUiBuilt('survey');
   [server, browser] = await Promise.all([startE2eServer({ responses: 50, env: { COMMENT_MAX_CHARS: String(COMMENT_MAX_CHARS) } }), launchChromium()]);
   copySurveyPoint(server.dbFile, server.surveyCode, { code: S17_CODE, instrument_id: 'S17@1' });
   copySurveyPoint(server.dbFile, server.surveyCode, { code: KIOSK_CODE, kiosk: 1 });

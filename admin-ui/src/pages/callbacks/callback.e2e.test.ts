@@ -4,8 +4,8 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startE2eServer, type E2eServer } from '../../../../server/testing/e2e.js';
-import { answerScreen, ensureSurveyBuilt, readDb } from '../../../../survey-ui/e2e/helpers.js';
+import { ensureUiBuilt, launchChromium, startE2eServer, type E2eServer } from '../../../../server/testing/e2e.js';
+import { answerScreen, readDb } from '../../../../survey-ui/e2e/helpers.js';
 
 /**
  * Call-back with consent in Chromium against the real server and the demo province: Giá Rai's
@@ -43,7 +43,7 @@ async function signedIn(username: string, viewport = { width: 1280, height: 900 
 
 beforeAll(async () => {
   execFileSync('npx', ['vite', 'build', '--config', 'admin-ui/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  ensureSurveyBuilt();
+  ensureUiBuilt('survey');
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startE2eServer({ responses: 50 }), launchChromium()]);
 }, 300_000);
