@@ -66,6 +66,11 @@ export const InstrumentDefinition = z.object({
 });
 export type InstrumentDefinition = z.infer<typeof InstrumentDefinition>;
 
+/** The codes of the yes/no items: their answers (1 = no, 2 = yes) are not ratings. */
+export function binaryItemsOf(definition: Pick<InstrumentDefinition, 'items'>): ReadonlySet<string> {
+  return new Set(definition.items.filter((i) => i.scale === 'binary').map((i) => i.code));
+}
+
 /** An instrument as served: its id is `<code>@<version>`. */
 export const Instrument = z.object({ id: z.string(), definition: InstrumentDefinition });
 export type Instrument = z.infer<typeof Instrument>;

@@ -275,7 +275,7 @@ async function benchSubmissions(postgres: string | true | undefined) {
  * What the alert rules cost the intake: the app process's CPU per submission under load with the
  * rules and without them (the control run), in alternating runs (with, without, with, without) so
  * drift falls on both sides. Answers have the shape of real ones (a 1 about 3% of the time, a
- * comment 30%), so the in-batch rule raises alerts and opens cases as often as it would in an office.
+ * comment 30%), so rule (c) raises alerts and opens cases as often as it would in an office.
  * `--alert-cost` times only this.
  */
 async function benchAlertRules() {

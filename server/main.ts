@@ -55,7 +55,7 @@ export interface StartOptions {
   unsafeAckBeforeCommit?: boolean;
   /** Benchmark control run only: answers stored outside the hash chain, to time what the chain costs. */
   unchainedIntake?: boolean;
-  /** Benchmark control run only: no alert rule in the intake's batch, to time what the rules cost. */
+  /** Benchmark control run only: no alert rule follows the intake, to time what the rules cost. */
   intakeWithoutAlerts?: boolean;
   /** Start-up work (the demo seed) follows: /readyz answers 503 until readiness.markStarted(). */
   holdReadiness?: boolean;

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
+import { binaryItemsOf } from '../../schema/instrument.js';
+import { chainHead } from '../db/answer-chain.js';
 import type { Db } from '../db/types.js';
 import { realTimers, type Timers } from '../durability/index.js';
 import { getInstrument } from '../instruments/index.js';
@@ -14,10 +16,16 @@ interface CommentedAnswer {
   binaryItems: ReadonlySet<string>;
 }
 
-/** Rule (c)'s test: an answer of 1 on a 1–5 criterion, with a comment. */
-export function mayRaiseLowComment(answer: CommentedAnswer): boolean {
-  return answer.comment !== null && answer.comment.trim() !== '' && Object.entries(answer.answers).some(([code, v]) => v === 1 && !answer.binaryItems.has(code));
+/** The 1–5 criteria rated 1 in an answer that carries a comment (none without a comment): rule (c) raises on any. */
+function lowCommentedCriteria(answer: CommentedAnswer): string[] {
+  if (answer.comment === null || answer.comment.trim() === '') return [];
+  return Object.entries(answer.answers)
+    .filter(([code, v]) => v === 1 && !answer.binaryItems.has(code))
+    .map(([code]) => code);
 }
+
+/** Rule (c)'s test: an answer of 1 on a 1–5 criterion, with a comment. */
+export const mayRaiseLowComment = (answer: CommentedAnswer): boolean => lowCommentedCriteria(answer).length > 0;
 
 /**
  * Chain links (intake batches) read, and alerts raised, in one transaction at most: the intake waits
@@ -48,8 +56,7 @@ export async function raiseLowCommentAlerts(deps: Pick<Deps, 'db' | 'clock'>): P
 /** One transaction's share of raiseLowCommentAlerts: the alerts raised, and whether links are left past the new mark. */
 async function raiseFromNextLinks(tx: Db, at: Date): Promise<{ raised: number; more: boolean }> {
   const mark = await tx.selectFrom('alert_marks').select('chain_seq').where('rule', '=', 'low_comment').executeTakeFirstOrThrow();
-  const head = await tx.selectFrom('answer_chain').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  const headSeq = Number(head?.seq ?? 0);
+  const headSeq = (await chainHead(tx)).seq;
   if (headSeq <= mark.chain_seq) return { raised: 0, more: false };
   let upTo = Math.min(headSeq, mark.chain_seq + LINKS_PER_TRANSACTION);
   const rows = await tx
@@ -64,11 +71,11 @@ async function raiseFromNextLinks(tx: Db, at: Date): Promise<{ raised: number; m
   const binaryItems = new Map<string, ReadonlySet<string>>();
   for (const id of new Set(rows.map((r) => r.instrument_id))) {
     const instrument = await getInstrument(tx, id);
-    binaryItems.set(id, new Set(instrument?.definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)));
+    binaryItems.set(id, instrument ? binaryItemsOf(instrument.definition) : new Set());
   }
   const hits = rows
-    .map((r) => ({ ...r, answers: JSON.parse(r.answers) as Record<string, number | null>, binaryItems: binaryItems.get(r.instrument_id)! }))
-    .filter(mayRaiseLowComment);
+    .map((r) => ({ ...r, criteria: lowCommentedCriteria({ comment: r.comment, answers: JSON.parse(r.answers) as Record<string, number | null>, binaryItems: binaryItems.get(r.instrument_id)! }) }))
+    .filter((r) => r.criteria.length > 0);
   if (hits.length > ALERTS_PER_TRANSACTION) {
     upTo = hits[ALERTS_PER_TRANSACTION - 1]!.chain_seq!;
     const later = hits.findIndex((h) => h.chain_seq! > upTo);
@@ -79,19 +86,14 @@ async function raiseFromNextLinks(tx: Db, at: Date): Promise<{ raised: number; m
     const rules = await rulesForUnits(tx, hits.map((h) => h.unit_id));
     const candidates: AlertCandidate[] = hits
       .filter((answer) => rules.get(answer.unit_id)?.lowComment.enabled)
-      .map((answer) => {
-        const criteria = Object.entries(answer.answers)
-          .filter(([code, v]) => v === 1 && !answer.binaryItems.has(code))
-          .map(([code]) => code);
-        return {
-          unitId: answer.unit_id,
-          rule: 'low_comment',
-          dedupKey: `low_comment:${answer.id}`,
-          title: `Ý kiến chấm 1 điểm kèm góp ý (${criteria.join(', ')})`,
-          detail: { criterion: criteria[0], count: criteria.length, responseIds: [answer.id] },
-          responseIds: [answer.id],
-        };
-      });
+      .map(({ id, unit_id, criteria }) => ({
+        unitId: unit_id,
+        rule: 'low_comment',
+        dedupKey: `low_comment:${id}`,
+        title: `Ý kiến chấm 1 điểm kèm góp ý (${criteria.join(', ')})`,
+        detail: { criterion: criteria[0], count: criteria.length, responseIds: [id] },
+        responseIds: [id],
+      }));
     raised = (await raiseAlerts(tx, candidates, (unitId) => rules.get(unitId)!, at)).length;
   }
   await tx.updateTable('alert_marks').set({ chain_seq: upTo }).where('rule', '=', 'low_comment').execute();
@@ -103,8 +105,7 @@ async function raiseFromNextLinks(tx: Db, at: Date): Promise<{ raised: number; m
  * answers stored before the rule followed the intake, is not raised.
  */
 export async function markStoredAnswersRead(tx: Db): Promise<void> {
-  const head = await tx.selectFrom('answer_chain').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-  await tx.updateTable('alert_marks').set({ chain_seq: Number(head?.seq ?? 0) }).where('rule', '=', 'low_comment').execute();
+  await tx.updateTable('alert_marks').set({ chain_seq: (await chainHead(tx)).seq }).where('rule', '=', 'low_comment').execute();
 }
 
 /**

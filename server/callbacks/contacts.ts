@@ -6,6 +6,7 @@ import {
   type CallbackContactView,
   type ContactValue,
 } from '../../schema/callbacks.js';
+import { binaryItemsOf } from '../../schema/instrument.js';
 import type { Lang } from '../../schema/survey.js';
 import type { Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit/record.js';
@@ -68,7 +69,7 @@ async function storeContact(
     throw new AppError('conflict', 409, `A call-back can be asked for only within ${CALLBACK_WINDOW_HOURS} hours of the answer`);
   }
   const instrument = await getInstrument(tx, answer.instrument_id);
-  const binaryItems = new Set(instrument?.definition.items.filter((i) => i.scale === 'binary').map((i) => i.code));
+  const binaryItems = instrument ? binaryItemsOf(instrument.definition) : new Set<string>();
   if (!isLowAnswer(JSON.parse(answer.answers) as Record<string, number | null>, binaryItems)) {
     throw new AppError('conflict', 409, 'A call-back is offered only after a rating of 1 or 2');
   }

@@ -374,13 +374,13 @@ export interface SettingTable {
   updated_at: string;
 }
 
-/** One link of the answer chain: a committed write of answers. */
 /** How far along the answer chain an alert rule that follows the intake has read. */
 export interface AlertMarkTable {
   rule: AlertRuleKind;
   chain_seq: number;
 }
 
+/** One link of the answer chain: a committed write of answers. */
 export interface AnswerChainTable {
   seq: number;
   format: number;

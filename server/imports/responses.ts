@@ -10,7 +10,7 @@ import {
   type ResponseImportPreviewRow,
   type ResponseImportResult,
 } from '../../schema/exports.js';
-import type { Instrument } from '../../schema/instrument.js';
+import { binaryItemsOf, type Instrument } from '../../schema/instrument.js';
 import type { Actor } from '../auth/actor.js';
 import { assertUnitInScope } from '../auth/scope.js';
 import { recordAudit } from '../audit/record.js';
@@ -396,7 +396,7 @@ async function planRows(deps: Deps, root: UnitRow, table: Table): Promise<Plan> 
         weekday: local.weekday,
         deviceMarks: [],
         addressMark: null,
-        binaryItems: new Set(instrument.definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)),
+        binaryItems: binaryItemsOf(instrument.definition),
       },
     });
   }

@@ -1,4 +1,4 @@
-import type { InstrumentDefinition } from '../../schema/instrument.js';
+import { binaryItemsOf, type InstrumentDefinition } from '../../schema/instrument.js';
 import type { SurveyResponseInput } from '../../schema/survey.js';
 import type { Channel } from '../db/types.js';
 import type { SurveyTarget } from '../surveys/resolve.js';
@@ -102,6 +102,6 @@ export function prepareResponse(
     weekday: local.weekday,
     deviceMarks: options.deviceMarks,
     addressMark: options.addressMark,
-    binaryItems: new Set(definition.items.filter((i) => i.scale === 'binary').map((i) => i.code)),
+    binaryItems: binaryItemsOf(definition),
   };
 }
