@@ -192,7 +192,7 @@ function sqliteFile(database: AppDatabase): string | null {
  */
 function pageReader(database: AppDatabase): PageReader {
   const file = sqliteFile(database);
-  if (file) return sqliteFileReader(file);
+  if (file) return connectionReader(exportConnection(file));
   return {
     read: async (query) => {
       const { rows } = await database.kysely.executeQuery<Record<string, unknown>>(query);
@@ -202,11 +202,16 @@ function pageReader(database: AppDatabase): PageReader {
   };
 }
 
-/** A page reader on its own read-only connection to a SQLite file (in whichever thread calls it). */
-export function sqliteFileReader(file: string): PageReader {
+/** A read-only connection of the export's own to a SQLite file, with the export's small page cache. */
+export function exportConnection(file: string): BetterSqlite3.Database {
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   connection.pragma(`cache_size = -${EXPORT_CACHE_KIB}`);
   connection.pragma('busy_timeout = 5000');
+  return connection;
+}
+
+/** A page reader on a SQLite connection (in whichever thread opened it); close() closes the connection. */
+export function connectionReader(connection: BetterSqlite3.Database): PageReader {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
     read: async (query) => {
@@ -291,8 +296,12 @@ export async function* rawPages(database: AppDatabase, plan: RawExportPlan, page
   for await (const page of rowPages(database.kysely, pageReader(database), plan, pageSize)) yield page.rows.map(toRecord);
 }
 
-/** Days counted per query: a month of a busy province is a few milliseconds of index reading. */
-const COUNT_WINDOW_DAYS = 31;
+/**
+ * Days counted per query. While an export is counted, every turn of the event loop pays for one
+ * window, and a request takes several turns: at a million answers a year, a month's window (5 ms)
+ * held submissions for 150 ms; two days (about 5,000 index entries) cost well under a millisecond.
+ */
+const COUNT_WINDOW_DAYS = 2;
 
 /**
  * How many responses an export would hold (suspect ones included), for the audit entry and the UI.
@@ -514,11 +523,17 @@ function pullStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Arr
   );
 }
 
-/** What a raw CSV export needs besides the rows: it crosses into the worker as a message. */
+/** What a raw CSV export writes besides the rows: its criterion columns and the names of its units, counters, staff and procedures. */
 export interface RawCsvJob {
   plan: RawExportPlan;
   criteria: string[];
   lookups: Lookups;
+}
+
+/** Reads what the rows' cells need (in the thread that writes them: a year's instruments scan the day rollup). */
+export async function prepareRawCsv(db: Db, plan: RawExportPlan): Promise<RawCsvJob> {
+  const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
+  return { plan, criteria, lookups };
 }
 
 /** The raw CSV's bytes: UTF-8 with BOM, header first, then one chunk per page (here or in raw-worker.ts). */
@@ -553,13 +568,15 @@ function nextWorkerChunk(worker: Worker): Promise<Uint8Array | null> {
 
 /**
  * The raw CSV's chunks made by a worker thread, one per request, so at most one page waits in
- * memory ahead of the client. Compiled, the worker is raw-worker.js beside this file; from the
- * TypeScript sources (development, tests) tsx loads it as it loads the server.
+ * memory ahead of the client. The worker reads everything itself, the instruments and names too:
+ * a year's day rollup is tens of milliseconds of reading that the intake's thread should not wait
+ * out. Compiled, the worker is raw-worker.js beside this file; from the TypeScript sources
+ * (development, tests) tsx loads it as it loads the server.
  */
-async function* workerCsvChunks(file: string, job: RawCsvJob): AsyncGenerator<Uint8Array> {
+async function* workerCsvChunks(file: string, plan: RawExportPlan): AsyncGenerator<Uint8Array> {
   const compiled = import.meta.url.endsWith('.js');
   const entry = new URL(`./raw-worker.${compiled ? 'js' : 'ts'}`, import.meta.url);
-  const workerData = { file, ...job };
+  const workerData: RawWorkerData = { file, plan };
   const worker = compiled
     ? new Worker(entry, { workerData })
     : new Worker(`import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true, workerData });
@@ -574,17 +591,22 @@ async function* workerCsvChunks(file: string, job: RawCsvJob): AsyncGenerator<Ui
   }
 }
 
+/** What crosses into the worker: the database file and the plan (plain data). */
+export interface RawWorkerData {
+  file: string;
+  plan: RawExportPlan;
+}
+
 /**
  * The raw CSV as a stream. `rows` is the export's size as counted (countRaw): from
  * RAW_WORKER_MIN_ROWS rows on a SQLite file, the rows are read and formatted in a worker thread.
  */
 export async function rawCsvStream(database: AppDatabase, plan: RawExportPlan, rows: number): Promise<ReadableStream<Uint8Array>> {
-  const db = database.kysely;
-  const [criteria, lookups] = await Promise.all([rawCriteria(db, plan), loadLookups(db, plan.scope)]);
-  const job: RawCsvJob = { plan: { scope: { paths: plan.scope.paths }, from: plan.from, to: plan.to, instrumentId: plan.instrumentId }, criteria, lookups };
+  const portable: RawExportPlan = { scope: { paths: plan.scope.paths }, from: plan.from, to: plan.to, instrumentId: plan.instrumentId };
   const file = sqliteFile(database);
-  if (file && rows >= RAW_WORKER_MIN_ROWS) return pullStream(workerCsvChunks(file, job));
-  return pullStream(rawCsvChunks(db, pageReader(database), job));
+  if (file && rows >= RAW_WORKER_MIN_ROWS) return pullStream(workerCsvChunks(file, portable));
+  const db = database.kysely;
+  return pullStream(rawCsvChunks(db, pageReader(database), await prepareRawCsv(db, portable)));
 }
 
 /** Vietnam wall-clock time as a Date whose UTC fields read as that wall time (how spreadsheets store times). */
