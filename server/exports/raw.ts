@@ -472,7 +472,9 @@ const BATCH_CHARS = 8192;
 /**
  * UTF-8 bytes of many short texts, written in small batches into one growing buffer. A page joined
  * into one string would be a large object (kept in V8's old space until a full collection): at a
- * million rows that is hundreds of MB of heap between collections. Small batches die young.
+ * million rows that is hundreds of MB of heap between collections. Small batches die young. The
+ * buffer is never one of Node's pooled slices (allocUnsafeSlow), so the worker can hand its memory
+ * to the request's thread.
  */
 class ByteWriter {
   private buffer: Buffer;
@@ -480,7 +482,7 @@ class ByteWriter {
   private batch = '';
 
   constructor(expectedBytes: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(4096, expectedBytes));
+    this.buffer = Buffer.allocUnsafeSlow(Math.max(4096, expectedBytes));
   }
 
   add(text: string): void {
@@ -492,7 +494,7 @@ class ByteWriter {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8.
     const needed = this.used + this.batch.length * 3;
     if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2));
       this.buffer.copy(grown, 0, 0, this.used);
       this.buffer = grown;
     }
