@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,5 +32,28 @@ describe('data at rest', () => {
     await migrate(db);
     const files = [config.databaseFile, `${config.databaseFile}-wal`, `${config.databaseFile}-shm`];
     expect(files.map((f) => [path.basename(f), modeOf(f)])).toEqual(files.map((f) => [path.basename(f), '600']));
+  });
+});
+
+describe('opening a file while another process writes to it', () => {
+  it('switches it to WAL once the other is done, instead of answering "database is locked"', async () => {
+    // Two admin:create commands started together failed this way on a new file: one held a write
+    // lock in rollback mode while the other, already reading, asked to switch to WAL, and SQLite
+    // answers that at once with SQLITE_BUSY, without waiting. The child holds the lock for 500 ms.
+    root = tempDir();
+    const file = path.join(root, 'busy.sqlite');
+    const holder = spawn(process.execPath, ['-e', `
+      const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+      db.exec('create table t (x)');
+      db.exec('begin immediate');
+      db.exec('insert into t values (1)');
+      console.log('held');
+      setTimeout(() => db.exec('commit'), 500);
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => holder.stdout.once('data', resolve));
+    db = openSqlite(file);
+    expect(db.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.sqlite!.prepare('select x from t').pluck().all()).toEqual([1]);
+    await new Promise((resolve) => holder.once('exit', resolve));
   });
 });

@@ -32,15 +32,34 @@ export class DurabilityError extends Error {}
 export function openSqlite(file: string, options: SqliteOptions = {}): AppDatabase {
   touchPrivateFile(file);
   const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('journal_mode = WAL');
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  enableWal(sqlite, busyTimeoutMs);
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // 64 MiB of page cache (the default is 2 MiB): index pages of a multi-million-row table stay hot.
   sqlite.pragma('cache_size = -65536');
   if (options.synchronous !== 'OFF') assertDurable(sqlite);
   createDeviceMarks(sqlite);
   return sqliteAppDatabase(sqlite);
+}
+
+/**
+ * Switching a new file to WAL takes an exclusive lock. Two processes opening the file together
+ * (two CLI commands, say) can each hold a shared lock waiting for the other's; SQLite breaks that
+ * deadlock by answering SQLITE_BUSY at once, without the busy handler, so wait and retry here.
+ */
+function enableWal(sqlite: BetterSqlite3.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40);
+    }
+  }
 }
 
 /**
