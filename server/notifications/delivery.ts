@@ -28,6 +28,16 @@ export interface DeliveryWorker {
 /** Deliveries sent at once: one per (subscription, subject), the head of its queue. */
 const BATCH = 32;
 
+/**
+ * Delivered and cancelled rows are kept this long, then removed: otherwise the outbox grows by a row
+ * per event for ever. The page shows the latest 100 deliveries; given-up rows stay, as the page
+ * counts them.
+ */
+export const OUTBOX_KEEP_DAYS = 30;
+const PRUNE_EVERY_MS = 60 * 60_000;
+/** Rows removed a transaction: the intake waits for the one writer meanwhile. */
+const PRUNE_CHUNK = 2000;
+
 /** The wait after `attempts` failed attempts: base·2^(attempts−1), capped. */
 export function retryDelayMs(settings: Pick<DeliverySettings, 'retryBaseMs' | 'retryMaxMs'>, attempts: number): number {
   return Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.max(0, attempts - 1));
@@ -123,7 +133,28 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     (givenUp ? logger.error : logger.info)(givenUp ? 'webhook_given_up' : 'webhook_retry', { seq: Number(head.seq), type: head.type, attempts, error });
   };
 
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  const prune = async (now: Date): Promise<void> => {
+    if (now.getTime() - prunedAt < PRUNE_EVERY_MS) return;
+    prunedAt = now.getTime();
+    const cutoff = new Date(now.getTime() - OUTBOX_KEEP_DAYS * 86_400_000).toISOString();
+    for (;;) {
+      const removed = await db.write(async (tx) => {
+        const old = await tx
+          .selectFrom('webhook_outbox')
+          .select('seq')
+          .where((eb) => eb.or([eb.and([eb('status', '=', 'delivered'), eb('delivered_at', '<', cutoff)]), eb.and([eb('status', '=', 'cancelled'), eb('created_at', '<', cutoff)])]))
+          .limit(PRUNE_CHUNK)
+          .execute();
+        if (old.length > 0) await tx.deleteFrom('webhook_outbox').where('seq', 'in', old.map((r) => r.seq)).execute();
+        return old.length;
+      });
+      if (removed < PRUNE_CHUNK) return;
+    }
+  };
+
   const pass = async (): Promise<number> => {
+    await prune(clock.now());
     const heads = await dueHeads(clock.now().toISOString());
     await Promise.all(heads.map(attempt));
     return heads.length;

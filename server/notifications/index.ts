@@ -3,7 +3,7 @@
  * this folder only through this file.
  */
 export { recordEvent, recordEvents, type NotificationEvent } from './outbox.js';
-export { startDeliveryWorker, type DeliveryWorker } from './delivery.js';
+export { OUTBOX_KEEP_DAYS, startDeliveryWorker, type DeliveryWorker } from './delivery.js';
 export { webhookRoutes } from './routes.js';
 export { createMailer, type Mailer } from './mail.js';
 export { startMailSchedule, type MailSchedule, type OpenAlertsOf, type DigestAlert } from './mail-schedule.js';

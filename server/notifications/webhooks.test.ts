@@ -5,9 +5,10 @@ import { aSession, asSession, aUser, type TestSession } from '../testing/auth.js
 import { aResponse, aSite, postJson, type TestSite } from '../testing/builders.js';
 import { makeTestApp, type TestContext } from '../testing/harness.js';
 import { startReceiver, type Receiver } from '../testing/webhook-receiver.js';
+import type { WebhookDeliveryStatus } from '../db/types.js';
 import { type Timers } from '../durability/scheduler.js';
 import { openApiDocument } from '../openapi/document.js';
-import { recordEvent, startDeliveryWorker, type DeliveryWorker } from './index.js';
+import { OUTBOX_KEEP_DAYS, recordEvent, startDeliveryWorker, type DeliveryWorker } from './index.js';
 
 /** Timers that never fire: the test drives the worker with runNow(). */
 const manualTimers: Timers = { set: () => 0, clear: () => {} };
@@ -40,6 +41,41 @@ async function subscribe(eventTypes: string[], url = receiver.url): Promise<Resp
 }
 
 describe('webhooks', () => {
+  it(`removes delivered and cancelled rows after ${OUTBOX_KEEP_DAYS} days, and keeps the rest`, async () => {
+    expect((await subscribe(['case.updated'])).status).toBe(201);
+    const subscription = await t.db.kysely.selectFrom('webhook_subscriptions').select('id').executeTakeFirstOrThrow();
+    const now = t.clock.now().getTime();
+    const daysAgo = (days: number) => new Date(now - days * 86_400_000).toISOString();
+    const row = (subject: string, status: WebhookDeliveryStatus, createdDaysAgo: number, deliveredDaysAgo: number | null) => ({
+      event_id: `evt-${subject}`,
+      subscription_id: subscription.id,
+      type: 'case.updated',
+      subject,
+      body: '{}',
+      created_at: daysAgo(createdDaysAgo),
+      status,
+      attempts: 1,
+      next_attempt_at: daysAgo(createdDaysAgo),
+      delivered_at: deliveredDaysAgo === null ? null : daysAgo(deliveredDaysAgo),
+    });
+    await t.db.write((tx) =>
+      tx
+        .insertInto('webhook_outbox')
+        .values([
+          row('delivered-long-ago', 'delivered', OUTBOX_KEEP_DAYS + 2, OUTBOX_KEEP_DAYS + 1),
+          // Created long ago, delivered lately (after a receiver's long outage): kept from its delivery.
+          row('delivered-lately', 'delivered', OUTBOX_KEEP_DAYS + 2, OUTBOX_KEEP_DAYS - 1),
+          row('cancelled-long-ago', 'cancelled', OUTBOX_KEEP_DAYS + 1, null),
+          row('cancelled-lately', 'cancelled', 1, null),
+          row('given-up-long-ago', 'failed', OUTBOX_KEEP_DAYS + 5, null),
+        ])
+        .execute(),
+    );
+    await worker.runNow();
+    const left = await t.db.kysely.selectFrom('webhook_outbox').select('subject').orderBy('subject').execute();
+    expect(left.map((r) => r.subject)).toEqual(['cancelled-lately', 'delivered-lately', 'given-up-long-ago']);
+  });
+
   it('the intake writes no outbox row while no subscription wants response.created', async () => {
     expect((await subscribe(['case.updated'])).status).toBe(201);
     expect((await submit(aResponse(site.surveyCode))).status).toBe(201);
