@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ErrorBody } from '../schema/errors.js';
 import { createApp } from './app.js';
-import { parseQuery, readJsonWith } from './http.js';
+import { AppError, parseQuery, readBodyText, readJsonWith } from './http.js';
 import { makeTestApp, type TestContext } from './testing/harness.js';
 import { silentLogger } from './log.js';
 import { loadBuiltUi } from './ui.js';
@@ -112,6 +112,32 @@ describe('error shape', () => {
       const again = await post('{"a":5}');
       expect(await again.json()).toEqual({ a: 5 });
     } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('gives up on a body whose client went away before its end, instead of waiting for ever', async () => {
+    const outcomes: string[] = [];
+    const reader = new Hono().post('/read', async (c) => {
+      try {
+        return c.text(await readBodyText(c, 1000));
+      } catch (err) {
+        outcomes.push(err instanceof AppError ? err.code : String(err));
+        throw err;
+      }
+    });
+    const server = serve({ fetch: reader.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('POST /read HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\n{"a":');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket.destroy();
+      await expect.poll(() => outcomes, { timeout: 5000 }).toEqual(['bad_request']);
+    } finally {
+      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });

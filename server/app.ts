@@ -5,7 +5,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppDatabase } from './db/database.js';
 import type { Deps } from './deps.js';
-import { AppError, errorBody } from './http.js';
+import { allowFraming, AppError, errorBody } from './http.js';
 import { requireSession } from './auth/middleware.js';
 import { authRoutes } from './auth/routes.js';
 import { userRoutes } from './auth/users-routes.js';
@@ -66,8 +66,13 @@ export function createApp(options: AppOptions) {
   const admin = options.ui ? options.ui.admin : loadBuiltUi('admin', '/admin');
   const app = new Hono();
 
-  // Before the secure headers, so it runs after them: the public embed may be framed by any portal.
+  // Before the secure headers, so they run after them: the public embed may be framed by any portal,
+  // the survey preview only by the admin pages of this origin.
   app.use('/public/*', publicHeaders());
+  app.use(SURVEY_PREVIEW_PATH, async (c, next) => {
+    await next();
+    allowFraming(c, "'self'");
+  });
   app.use(
     '*',
     secureHeaders({
@@ -81,8 +86,7 @@ export function createApp(options: AppOptions) {
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
-        // Only the survey preview may be framed, and only by the admin pages of this origin.
-        frameAncestors: [(c) => (c.req.path === SURVEY_PREVIEW_PATH ? "'self'" : "'none'")],
+        frameAncestors: ["'none'"],
       },
       referrerPolicy: 'no-referrer',
       crossOriginResourcePolicy: 'same-origin',

@@ -5,7 +5,7 @@ import { etag } from 'hono/etag';
 import { PublicPageSwitch } from '../../schema/public-page.js';
 import { requirePermission, type AuthEnv } from '../auth/middleware.js';
 import type { Deps } from '../deps.js';
-import { readJsonWith } from '../http.js';
+import { allowFraming, readJsonWith } from '../http.js';
 import { signingKey } from '../integrity/signing.js';
 import { publicDataCache } from './data.js';
 import { openDataCsv, openDataJson } from './open-data.js';
@@ -33,8 +33,7 @@ export function publicHeaders(): MiddlewareHandler {
     await next();
     const p = c.req.path;
     if (/^\/public\/[^/]+\/embed$/.test(p)) {
-      const csp = c.res.headers.get('content-security-policy');
-      if (csp) c.res.headers.set('content-security-policy', csp.replace(/frame-ancestors [^;]*/, 'frame-ancestors *'));
+      allowFraming(c, '*');
       c.res.headers.delete('x-frame-options');
     }
     if (/\.(json|csv|pem)$/.test(p) || p.endsWith('.css')) {
