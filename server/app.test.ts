@@ -137,7 +137,6 @@ describe('error shape', () => {
       socket.destroy();
       await expect.poll(() => outcomes, { timeout: 5000 }).toEqual(['bad_request']);
     } finally {
-      server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
   });
