@@ -16,12 +16,13 @@ import { fail, parseArgs } from './cli.js';
 import { benchDashboard } from './bench/dashboard.js';
 import { benchRawExport } from './bench/raw-export.js';
 import { benchExportUnderLoad } from './bench/export-under-load.js';
+import { checkOutRevision, seedWithTree, storedCounts, type Tree } from './bench/against.js';
 import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 
 /**
- * `npm run bench [-- --json] [--seconds N] [--pg [postgres://…]]`: every figure is reported with a
- * baseline measured in the same run and their ratio, because these shared 2-core machines drift from
- * run to run. `--pg` also times the app's submissions on PostgreSQL against the same on SQLite: in a
+ * `npm run bench [-- --json] [--seconds N] [--pg [postgres://…]] [--against REV[,REV…] [--rounds N]]`:
+ * every figure is reported with a baseline measured in the same run and their ratio, because these
+ * shared 2-core machines drift from run to run. `--pg` also times the app's submissions on PostgreSQL against the same on SQLite: in a
  * database it creates and drops on the server of the URL given, or on a throwaway server without one.
  */
 const { flags } = parseArgs(process.argv.slice(2));
@@ -54,9 +55,9 @@ function report(name: string, value: number, unit: string, baseline: number | nu
   );
 }
 
-async function startChild(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
+async function startChild(args: string[], env: Record<string, string> = {}, cwd = root): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -171,32 +172,48 @@ async function countAlerts(db: AppDatabase): Promise<number> {
 }
 
 /**
- * The real app (server/main.ts as a child) on a fresh demo database under load. `env` picks the
- * engine; every acknowledged submission must be stored, and none flagged suspect: a run that flagged
- * them all would time a cheaper path.
+ * The app of `tree` (its server/main.ts as a child) on a seeded DATA_DIR under load: the load's
+ * result and the server's CPU per acknowledged submission.
  */
-async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?: string }, score: () => number = uniformScore): Promise<AppRun> {
+async function underLoad(
+  tree: string,
+  dataDir: string,
+  surveyCode: string,
+  env: Record<string, string>,
+  score: () => number,
+): Promise<Omit<AppRun, 'alertsRaised'>> {
   const port = await freePort();
-  const config = testConfig(dir, { ...env, PORT: String(port) });
-  const db = await openDatabase(config);
-  const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
-  // The demo's invited answers may raise an alert of their own, depending on today's date.
-  const alertsSeeded = await countAlerts(db);
-  await db.close();
-  const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: config.dataDir, PORT: String(port), LOG_REQUESTS: 'false', TRUST_PROXY: 'true' });
+  const app = await startChild(['server/main.ts'], { ...env, DATA_DIR: dataDir, PORT: String(port), LOG_REQUESTS: 'false', TRUST_PROXY: 'true' }, tree);
   await waitHealthy(`http://127.0.0.1:${port}`);
   const cpuBefore = cpuMicrosOf(app.pid!);
   const result = await load({
     url: `http://127.0.0.1:${port}/api/responses`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: citizenRequest(demo.surveyCode, score) }],
+    requests: [{ setupRequest: citizenRequest(surveyCode, score) }],
   });
   // What follows the last commits (alert rule (c), at most two delays after them) is part of their cost.
   await new Promise((resolve) => setTimeout(resolve, 3 * LOW_COMMENT_DELAY_MS));
   const cpuUsed = cpuMicrosOf(app.pid!) - cpuBefore;
   await stopChild(app);
   if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from the app${env.DATABASE_URL ? ' on PostgreSQL' : ''}`);
+  return { result, cpuPerSubmissionUs: cpuUsed / result['2xx'] };
+}
+
+/** Every acknowledged submission must be stored, and none flagged suspect: a run that flagged them all would time a cheaper path. */
+function checkStored(acknowledged: number, counts: { all: number; suspect: number }): void {
+  if (counts.all < acknowledged || counts.suspect > 0) throw new Error(`${acknowledged} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
+}
+
+/** The real app on a fresh demo database under load; `env` picks the engine and the bench controls. */
+async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?: string }, score: () => number = uniformScore): Promise<AppRun> {
+  const config = testConfig(dir, env);
+  const db = await openDatabase(config);
+  const demo = await seedDemo({ db, config, clock: systemClock, logger: silentLogger }, { responses: 0, seed: 1 });
+  // The demo's invited answers may raise an alert of their own, depending on today's date.
+  const alertsSeeded = await countAlerts(db);
+  await db.close();
+  const run = await underLoad(root, config.dataDir, demo.surveyCode, env, score);
   const stored = await openDatabase(config);
   const counts = await stored.kysely
     .selectFrom('responses')
@@ -204,10 +221,8 @@ async function loadApp(dir: string, env: { DATABASE_URL: string; BENCH_CONTROL?:
     .executeTakeFirstOrThrow();
   const alertsRaised = (await countAlerts(stored)) - alertsSeeded;
   await stored.close();
-  if (Number(counts.all) < result['2xx'] || Number(counts.suspect) > 0) {
-    throw new Error(`${result['2xx']} acknowledged, ${counts.all} stored, ${counts.suspect} flagged suspect`);
-  }
-  return { result, cpuPerSubmissionUs: cpuUsed / result['2xx'], alertsRaised };
+  checkStored(run.result['2xx'], { all: Number(counts.all), suspect: Number(counts.suspect) });
+  return { ...run, alertsRaised };
 }
 
 /** The app on PostgreSQL (a database of its own on `server`, or on a throwaway server), after the SQLite run. */
@@ -228,6 +243,21 @@ async function loadAppOnPostgres(dir: string, server: string | true): Promise<Ap
   }
 }
 
+/** The raw baseline under the same load: one better-sqlite3 insert transaction per request, into `file`. */
+async function loadRawBaseline(file: string): Promise<autocannon.Result> {
+  const port = await freePort();
+  const baseline = await startChild(['scripts/bench/baseline-servers.ts', 'insert', String(port), file]);
+  const result = await load({
+    url: `http://127.0.0.1:${port}/`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: citizenRequest('x') }],
+  });
+  await stopChild(baseline);
+  if (result.non2xx > 0) throw new Error(`${result.non2xx} non-2xx answers from the baseline`);
+  return result;
+}
+
 /**
  * The real app's durable intake vs one raw insert transaction per request, both at synchronous=FULL;
  * with `--pg`, the app on PostgreSQL (durable commits too) against the app on SQLite.
@@ -235,16 +265,7 @@ async function loadAppOnPostgres(dir: string, server: string | true): Promise<Ap
 async function benchSubmissions(postgres: string | true | undefined) {
   const dir = tempDir('sipas-bench-');
   try {
-    const baselinePort = await freePort();
-    const baseline = await startChild(['scripts/bench/baseline-servers.ts', 'insert', String(baselinePort), path.join(dir, 'baseline.sqlite')]);
-    const baselineResult = await load({
-      url: `http://127.0.0.1:${baselinePort}/`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      requests: [{ setupRequest: citizenRequest('x') }],
-    });
-    await stopChild(baseline);
-    if (baselineResult.non2xx > 0) throw new Error(`${baselineResult.non2xx} non-2xx answers from the baseline`);
+    const baselineResult = await loadRawBaseline(path.join(dir, 'baseline.sqlite'));
     // An empty DATABASE_URL is no value: SQLite, whatever this shell exports.
     const appResult = (await loadApp(path.join(dir, 'app'), { DATABASE_URL: '' })).result;
     // What the answer chain costs the intake: the same app with answers stored outside it, runs
@@ -309,10 +330,58 @@ async function benchAlertRules() {
   }
 }
 
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * `--against REV[,REV…] [--rounds N]`: the intake of earlier revisions next to the working tree's.
+ * Each round times the raw baseline, then every tree in an order that rotates from round to round,
+ * so drift falls on every side; each tree seeds and serves with its own code (scripts/bench/against.ts).
+ * Reported: the medians over the rounds (5 unless told) of each tree's throughput over its round's
+ * baseline and of its server's CPU per submission, the working tree's against the first revision's.
+ */
+async function benchAgainst(revs: string[], rounds: number) {
+  const working: Tree = { name: 'working_tree', root, remove: () => {} };
+  const dir = tempDir('sipas-bench-against-');
+  const trees = [working];
+  const ratios = new Map<string, number[]>();
+  const cpu = new Map<string, number[]>();
+  const add = (figures: Map<string, number[]>, name: string, value: number) => figures.set(name, [...(figures.get(name) ?? []), value]);
+  try {
+    for (const rev of revs) trees.push(checkOutRevision(root, rev));
+    for (let round = 0; round < rounds; round++) {
+      const baseline = await loadRawBaseline(path.join(dir, `baseline-${round}.sqlite`));
+      for (let k = 0; k < trees.length; k++) {
+        const tree = trees[(k + round) % trees.length]!;
+        const seeded = seedWithTree(tree.root, path.join(dir, `${round}-${k}`));
+        const run = await underLoad(tree.root, seeded.dataDir, seeded.surveyCode, { DATABASE_URL: '' }, uniformScore);
+        checkStored(run.result['2xx'], storedCounts(seeded.databaseFile));
+        add(ratios, tree.name, run.result.requests.average / baseline.requests.average);
+        add(cpu, tree.name, run.cpuPerSubmissionUs);
+      }
+    }
+  } finally {
+    for (const tree of trees) tree.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const label = (name: string) => name.replace(/\W/g, '_');
+  for (const rev of revs) {
+    report(`submit_ratio_at_${label(rev)}`, median(ratios.get(rev)!), 'x');
+    report(`submit_cpu_at_${label(rev)}`, median(cpu.get(rev)!), 'us');
+  }
+  report('submit_ratio_working_tree', median(ratios.get(working.name)!), 'x', median(ratios.get(revs[0]!)!));
+  report('submit_cpu_working_tree', median(cpu.get(working.name)!), 'us', median(cpu.get(revs[0]!)!));
+}
+
+if (typeof flags.against === 'string') await benchAgainst(flags.against.split(','), Number(flags.rounds ?? 5));
+
 if (flags['alert-cost'] === true) await benchAlertRules();
 
-// Given a database to time (--dashboard-db, --export-db, --alert-cost), the run times only that.
-if (flags['dashboard-db'] === undefined && flags['export-db'] === undefined && flags['alert-cost'] === undefined) {
+// Given a database to time (--dashboard-db, --export-db) or a single question (--alert-cost, --against), the run times only that.
+if (flags['dashboard-db'] === undefined && flags['export-db'] === undefined && flags['alert-cost'] === undefined && flags.against === undefined) {
   const pg = flags.pg;
   if (typeof pg === 'string' && !/^postgres(ql)?:\/\//.test(pg)) fail('--pg takes a postgres:// URL, or nothing for a throwaway server');
   await benchFrameworkOverhead();
