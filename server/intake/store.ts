@@ -1,6 +1,7 @@
 import { SUSPECT_REASONS, type SuspectReason } from '../../schema/review.js';
 import type { Db, NewResponse } from '../db/types.js';
 import { insertChained, type ChainableAnswer } from '../db/answer-chain.js';
+import { insertRows } from '../db/bulk.js';
 import { applyRollupDeltas, computeRollupDeltas, type RollupSource } from '../rollups/index.js';
 import { recordEvents } from '../notifications/index.js';
 import { consumeInvitation } from '../surveys/resolve.js';
@@ -20,7 +21,6 @@ export interface BatchSettings {
   unchained?: boolean;
 }
 
-const INSERT_CHUNK = 200;
 
 /**
  * Writes one group-commit batch inside the caller's transaction: idempotent on the client id,
@@ -84,17 +84,8 @@ export async function writeBatch(tx: Db, batch: PreparedResponse[], settings: Ba
   }));
   // Another server may have stored the same id since the check above: only rows inserted here count.
   const insert = async (chunked: NewResponse[]) => {
-    const ids = new Set<string>();
-    for (let i = 0; i < chunked.length; i += INSERT_CHUNK) {
-      const stored = await tx
-        .insertInto('responses')
-        .values(chunked.slice(i, i + INSERT_CHUNK))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .execute();
-      for (const { id } of stored) ids.add(id);
-    }
-    return ids;
+    const stored = await insertRows<{ id: string }>(tx, 'responses', chunked, 'on conflict ("id") do nothing returning "id"');
+    return new Set(stored.map(({ id }) => id));
   };
   // The batch is one link of the answer chain, sealed in this transaction over the rows it stored.
   const inserted = settings.unchained ? await insert(rows) : await insertChained(tx, rows, insert);
@@ -195,22 +186,18 @@ async function overHourlyLimits(
     const [mark_hash, survey_point_id, hour_bucket] = key.split('|') as [string, string, string];
     return { mark_hash, survey_point_id, hour_bucket, n: counted.responses.length };
   });
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const totals = await tx
-      .insertInto('device_marks')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) =>
-        oc.columns(['mark_hash', 'survey_point_id', 'hour_bucket']).doUpdateSet((eb) => ({ n: eb('device_marks.n', '+', eb.ref('excluded.n')) })),
-      )
-      .returning(['mark_hash', 'survey_point_id', 'hour_bucket', 'n'])
-      .execute();
-    for (const total of totals) {
-      const { reason, limit, responses: rs } = byKey.get(markKey(total.mark_hash, total.survey_point_id, total.hour_bucket))!;
-      // This batch's submissions are the last rs.length of the total, in arrival order.
-      rs.forEach((r, k) => {
-        if (total.n - rs.length + k + 1 > limit) flag(reason)(r);
-      });
-    }
+  const totals = await insertRows<{ mark_hash: string; survey_point_id: string; hour_bucket: string; n: number }>(
+    tx,
+    'device_marks',
+    rows,
+    'on conflict ("mark_hash", "survey_point_id", "hour_bucket") do update set "n" = "device_marks"."n" + excluded."n" returning "mark_hash", "survey_point_id", "hour_bucket", "n"',
+  );
+  for (const total of totals) {
+    const { reason, limit, responses: rs } = byKey.get(markKey(total.mark_hash, total.survey_point_id, total.hour_bucket))!;
+    // This batch's submissions are the last rs.length of the total, in arrival order.
+    rs.forEach((r, k) => {
+      if (total.n - rs.length + k + 1 > limit) flag(reason)(r);
+    });
   }
 }
 

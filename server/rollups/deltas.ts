@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { insertRows, quoted } from '../db/bulk.js';
 import type { Db, RollupFineTable, RollupHeatTable, RollupResponseDayTable, RollupUnitDayTable, RollupUnitMonthTable } from '../db/types.js';
 
 /** One accepted response as the rollups see it. Missing optional ids may be null or ''. */
@@ -173,22 +173,11 @@ export function negateRollupDeltas(deltas: RollupDeltas): RollupDeltas {
   };
 }
 
-/** Bound values per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
-const MAX_PARAMS = 30_000;
-
-function chunks<R extends object>(rows: R[]): R[][] {
-  if (rows.length === 0) return [];
-  const size = Math.max(1, Math.floor(MAX_PARAMS / Object.keys(rows[0]!).length));
-  const out: R[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
-
 const FINE_PK = ['unit_id', 'day', 'counter_id', 'staff_id', 'procedure_id', 'channel', 'instrument_id', 'criterion', 'score'] as const;
 const RESPONSE_DAY_PK = ['unit_id', 'day', 'counter_id', 'staff_id', 'procedure_id', 'channel', 'instrument_id'] as const;
 
 /**
- * Adds deltas to the rollup tables with one multi-row upsert per table (per 30,000 bound values):
+ * Adds deltas to the rollup tables with one multi-row upsert per table (per 30,000 bound values, insertRows):
  * a handful of statements per submission batch, run inside the caller's write transaction.
  */
 export async function applyRollupDeltas(tx: Db, deltas: RollupDeltas): Promise<void> {
@@ -201,19 +190,8 @@ export async function applyRollupDeltas(tx: Db, deltas: RollupDeltas): Promise<v
 
 type RollupTableName = 'rollup_fine' | 'rollup_unit_day' | 'rollup_unit_month' | 'rollup_heat' | 'rollup_response_day';
 
-/** `INSERT … ON CONFLICT (key) DO UPDATE SET c = c + excluded.c` for each counted column, in chunks. */
+/** `INSERT … ON CONFLICT (key) DO UPDATE SET c = c + excluded.c` for each counted column. */
 async function addCounts(tx: Db, table: RollupTableName, key: readonly string[], counted: readonly string[], rows: object[]): Promise<void> {
-  // One statement shape for five tables: their row types are fixed by RollupDeltas at the call above.
-  const untyped = tx as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  for (const chunk of chunks(rows)) {
-    await untyped
-      .insertInto(table)
-      .values(chunk as Record<string, unknown>[])
-      .onConflict((oc) =>
-        oc.columns(key as string[]).doUpdateSet(() =>
-          Object.fromEntries(counted.map((c) => [c, sql`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])),
-        ),
-      )
-      .execute();
-  }
+  const added = counted.map((c) => `${quoted(c)} = ${quoted(table)}.${quoted(c)} + excluded.${quoted(c)}`);
+  await insertRows(tx, table, rows, `on conflict (${key.map(quoted).join(', ')}) do update set ${added.join(', ')}`);
 }
