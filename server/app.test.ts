@@ -123,7 +123,7 @@ describe('error shape', () => {
         return c.text(await readBodyText(c, 1000));
       } catch (err) {
         outcomes.push(err instanceof AppError ? err.code : String(err));
-        throw err;
+        return c.body(null, 400);
       }
     });
     const server = serve({ fetch: reader.fetch, port: 0, hostname: '127.0.0.1' });
