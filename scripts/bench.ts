@@ -22,8 +22,9 @@ import { timeOrderedUuid } from '../survey-ui/src/storage.js';
 /**
  * `npm run bench [-- --json] [--seconds N] [--pg [postgres://…]] [--against REV[,REV…] [--rounds N]]`:
  * every figure is reported with a baseline measured in the same run and their ratio, because these
- * shared 2-core machines drift from run to run. `--pg` also times the app's submissions on PostgreSQL against the same on SQLite: in a
- * database it creates and drops on the server of the URL given, or on a throwaway server without one.
+ * shared 2-core machines drift from run to run. `--pg` also times the app's submissions on PostgreSQL
+ * against the same on SQLite: in a database it creates and drops on the server of the URL given, or on
+ * a throwaway server without one.
  */
 const { flags } = parseArgs(process.argv.slice(2));
 const asJson = flags.json === true;

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync, symlinkSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { tempDir } from '../../server/testing/harness.js';
@@ -18,7 +18,6 @@ export interface Tree {
 
 export function checkOutRevision(root: string, rev: string): Tree {
   const tree = tempDir('sipas-bench-rev-');
-  rmSync(tree, { recursive: true });
   execFileSync('git', ['worktree', 'add', '--detach', tree, rev], { cwd: root, stdio: 'ignore' });
   symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
   return {

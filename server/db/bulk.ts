@@ -1,5 +1,5 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
-import type { Db } from './types.js';
+import type { Database, Db } from './types.js';
 
 /** Bound values per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMS = 30_000;
@@ -16,7 +16,7 @@ const MAX_TEXTS = 2_000;
  * through the query builder cost more than SQLite took to store them. `tail` is trusted SQL (ON
  * CONFLICT, RETURNING) written in the caller, never from input; every row must have every column.
  */
-export async function insertRows<Returned = never>(tx: Db, table: string, rows: readonly object[], tail = ''): Promise<Returned[]> {
+export async function insertRows<Returned = never>(tx: Db, table: keyof Database, rows: readonly object[], tail = ''): Promise<Returned[]> {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]!);
   const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;

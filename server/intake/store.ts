@@ -21,7 +21,6 @@ export interface BatchSettings {
   unchained?: boolean;
 }
 
-
 /**
  * Writes one group-commit batch inside the caller's transaction: idempotent on the client id,
  * single-use invitations consumed atomically, abuse flags decided, rows and rollups written together.

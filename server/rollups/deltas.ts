@@ -177,8 +177,8 @@ const FINE_PK = ['unit_id', 'day', 'counter_id', 'staff_id', 'procedure_id', 'ch
 const RESPONSE_DAY_PK = ['unit_id', 'day', 'counter_id', 'staff_id', 'procedure_id', 'channel', 'instrument_id'] as const;
 
 /**
- * Adds deltas to the rollup tables with one multi-row upsert per table (per 30,000 bound values, insertRows):
- * a handful of statements per submission batch, run inside the caller's write transaction.
+ * Adds deltas to the rollup tables with one multi-row upsert per table (insertRows splits one past
+ * 30,000 bound values): a handful of statements per submission batch, inside the caller's transaction.
  */
 export async function applyRollupDeltas(tx: Db, deltas: RollupDeltas): Promise<void> {
   await addCounts(tx, 'rollup_fine', FINE_PK, ['n'], deltas.fine);
